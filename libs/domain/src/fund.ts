@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { documentMeta, isoDate, positiveAmount, rate, zoneNames } from './common.js';
+
+/**
+ * The Fund model: the seed's JSON field names, extended with every parameter of the
+ * financial model (docs/MODEL.md). Every model parameter is optional on input and is
+ * filled with its documented default when parsed, so a stored fund is fully specified
+ * and its simulations stay reproducible even if a default changes later.
+ */
+
+const ZONE_SUM_TOLERANCE = 1e-9;
+
+export const FeeStructure = z.object({
+  /** Annual management fee, charged per period on `management_fee_basis`. */
+  management_fee_rate: rate(0, 0.1).default(0.02),
+  /** LP preferred return (annual, Actual/365 compounding). */
+  hurdle_rate: rate(0, 0.5).default(0.08),
+  /** Carried interest rate (the GP's share of profit after the hurdle). */
+  performance_fee_rate: rate(0, 0.5).default(0.2),
+  /** Fee on each advance, deducted from what the borrower receives. */
+  origination_fee_rate: rate(0, 0.1).default(0.03),
+  /** Share of each dollar going to the GP in the catch-up tier (1 = full catch-up). */
+  catch_up_rate: rate(0, 1).default(1),
+  management_fee_basis: z.enum(['committed', 'invested', 'nav']).default('committed'),
+  /** Optional step-down: from `after_year` on, the fee rate becomes `rate`. */
+  fee_step_down: z
+    .object({ after_year: z.number().min(0).max(30), rate: rate(0, 0.1) })
+    .nullable()
+    .default(null),
+  /** Fund expenses per year, as a fraction of fund size. */
+  expense_rate: rate(0, 0.05).default(0.005),
+  /** One-off set-up costs at the first close, dollars. */
+  setup_costs: z.number().min(0).default(250_000),
+  origination_fee_recipient: z.enum(['gp', 'fund']).default('gp'),
+  /** GP commitment as a fraction of fund size (pays no carry). */
+  gp_commitment_rate: rate(0, 0.5).default(0.05),
+  waterfall_structure: z.enum(['european', 'american']).default('european'),
+});
+export type FeeStructure = z.infer<typeof FeeStructure>;
+
+export const ZoneAllocations = z.object({
+  green: rate(0, 1).default(0.6),
+  orange: rate(0, 1).default(0.3),
+  red: rate(0, 1).default(0.1),
+});
+export type ZoneAllocations = z.infer<typeof ZoneAllocations>;
+
+export const LoanParameters = z.object({
+  /** Average property value, dollars. When `avg_loan_size` is absent the average advance is `average_property_value × average_ltv`. */
+  average_property_value: positiveAmount().default(384_615.38),
+  average_ltv: rate(0.01, 1).default(0.65),
+  max_ltv: rate(0.01, 1).default(0.85),
+  min_ltv: rate(0.01, 1).default(0.4),
+  ltv_std_dev: rate(0, 0.5).default(0.05),
+  /** Mean advance, dollars (default 250,000; see `average_property_value`). */
+  avg_loan_size: positiveAmount().optional(),
+  loan_size_std_dev: z.number().min(0).default(50_000),
+  min_loan_size: positiveAmount().default(100_000),
+  max_loan_size: positiveAmount().default(500_000),
+  /** Simple annual interest, capitalised to exit. */
+  interest_rate: rate(0, 0.3).default(0.05),
+  loan_term_years: z.number().int().min(1).max(30).default(10),
+  appreciation_share_method: z.enum(['ltv', 'fixed']).default('ltv'),
+  appreciation_share_rate: rate(0, 1).default(0.5),
+  downside_protection: z.boolean().default(false),
+  zone_allocations: ZoneAllocations.default({ green: 0.6, orange: 0.3, red: 0.1 }),
+  early_exit_probability: rate(0, 1).default(0.3),
+  min_hold_years: z.number().min(0).max(30).default(1),
+  avg_exit_year: z.number().min(0).max(30).default(7),
+  exit_year_std_dev: z.number().min(0).max(30).default(1.5),
+  /** κ: a 1/κ fall of the zone index over 12 months doubles the default hazard. */
+  default_price_sensitivity: z.number().min(0).max(100).default(5),
+  foreclosure_months: z.number().int().min(0).max(120).default(12),
+  /** ς: idiosyncratic annual volatility of a property around its zone index. */
+  property_volatility: rate(0, 1).default(0.05),
+});
+export type LoanParameters = z.infer<typeof LoanParameters>;
+
+export const ZoneParameters = z.object({
+  appreciation_rate: rate(-0.5, 0.5),
+  volatility: rate(0, 1),
+  default_rate: rate(0, 1),
+  recovery_rate: rate(0, 1),
+});
+export type ZoneParameters = z.infer<typeof ZoneParameters>;
+
+export const DEFAULT_ZONE_PARAMETERS = {
+  green: { appreciation_rate: 0.05, volatility: 0.08, default_rate: 0.01, recovery_rate: 0.9 },
+  orange: { appreciation_rate: 0.03, volatility: 0.1, default_rate: 0.03, recovery_rate: 0.8 },
+  red: { appreciation_rate: 0.01, volatility: 0.12, default_rate: 0.05, recovery_rate: 0.7 },
+} as const;
+
+export const ZoneParameterSet = z.object({
+  green: ZoneParameters.default(DEFAULT_ZONE_PARAMETERS.green),
+  orange: ZoneParameters.default(DEFAULT_ZONE_PARAMETERS.orange),
+  red: ZoneParameters.default(DEFAULT_ZONE_PARAMETERS.red),
+});
+
+export const ZoneCorrelations = z.object({
+  green_orange: rate(-1, 1).default(0.8),
+  green_red: rate(-1, 1).default(0.7),
+  orange_red: rate(-1, 1).default(0.8),
+});
+export type ZoneCorrelations = z.infer<typeof ZoneCorrelations>;
+
+export const Operations = z.object({
+  /** Share of commitments deployed into loans (the rest covers fees and expenses). */
+  deployment_ratio: rate(0.01, 1).default(0.85),
+  deployment_period_years: z.number().positive().max(30).default(3),
+  reinvestment_period_years: z.number().min(0).max(30).default(5),
+  min_reinvestment: z.number().min(0).default(100_000),
+  distribution_frequency: z.enum(['monthly', 'quarterly', 'annual']).default('quarterly'),
+  cash_reserve_rate: rate(0, 1).default(0),
+  liquidation_discount: rate(0, 1).default(0),
+});
+export type Operations = z.infer<typeof Operations>;
+
+export const ScenarioShock = z.object({
+  from_month: z.number().int().min(0),
+  to_month: z.number().int().min(0),
+  zone: z.enum(zoneNames).optional(),
+  drift_add: z.number().min(-5).max(5).default(0),
+  vol_mult: z.number().min(0).max(10).default(1),
+  default_mult: z.number().min(0).max(100).default(1),
+});
+export type ScenarioShock = z.infer<typeof ScenarioShock>;
+
+export const Scenario = z.object({
+  /** `base` (no overlay), `gfc` (−20% over months 12–36, defaults ×3), `stagnation` (μ = 0 for 5 years), `custom` (`shocks`). */
+  name: z.enum(['base', 'gfc', 'stagnation', 'custom']).default('base'),
+  shocks: z.array(ScenarioShock).max(100).default([]),
+});
+export type Scenario = z.infer<typeof Scenario>;
+
+export const CapitalCall = z.object({ date: isoDate, amount: positiveAmount() });
+export type CapitalCall = z.infer<typeof CapitalCall>;
+
+const fundFields = {
+  name: z.string().trim().min(1).max(200),
+  /** Total commitments, dollars. */
+  size: positiveAmount().max(1e12),
+  /** Fund life in years. */
+  term: z.number().int().min(1).max(30).default(10),
+  type: z.string().trim().min(1).max(64).default('home_equity'),
+  vintage_year: z.number().int().min(1990).max(2100),
+  /** Simulation horizon in years (≥ term; defaults to the term). */
+  time_horizon: z.number().int().min(1).max(30).optional(),
+  fee_structure: FeeStructure.default(FeeStructure.parse({})),
+  /** Scheduled capital calls; empty means capital is called on demand. */
+  capital_calls: z.array(CapitalCall).max(1000).default([]),
+  loan_parameters: LoanParameters.default(LoanParameters.parse({})),
+  zone_parameters: ZoneParameterSet.default(ZoneParameterSet.parse({})),
+  zone_correlations: ZoneCorrelations.default(ZoneCorrelations.parse({})),
+  operations: Operations.default(Operations.parse({})),
+  scenario: Scenario.default(Scenario.parse({})),
+};
+
+type FundLike = {
+  size: number;
+  term: number;
+  time_horizon?: number;
+  capital_calls: { amount: number }[];
+  loan_parameters: LoanParameters;
+  scenario: Scenario;
+};
+
+/** Cross-field rules, reported with the path of the offending field. */
+export function checkFundRules(fund: FundLike, ctx: z.RefinementCtx): void {
+  const lp = fund.loan_parameters;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const za = lp.zone_allocations;
+  const sum = za.green + za.orange + za.red;
+  if (Math.abs(sum - 1) > ZONE_SUM_TOLERANCE) {
+    issue(['loan_parameters', 'zone_allocations'], `zone allocations must sum to 1 (got ${sum})`);
+  }
+  if (lp.average_ltv > lp.max_ltv) issue(['loan_parameters', 'average_ltv'], 'average_ltv must not exceed max_ltv');
+  if (lp.min_ltv > lp.average_ltv) issue(['loan_parameters', 'min_ltv'], 'min_ltv must not exceed average_ltv');
+  if (lp.min_loan_size > lp.max_loan_size) issue(['loan_parameters', 'min_loan_size'], 'min_loan_size must not exceed max_loan_size');
+  if (lp.min_hold_years > lp.loan_term_years) issue(['loan_parameters', 'min_hold_years'], 'min_hold_years must not exceed loan_term_years');
+  if (fund.time_horizon !== undefined && fund.time_horizon < fund.term) issue(['time_horizon'], 'time_horizon must be at least the term');
+  const called = fund.capital_calls.reduce((s, c) => s + c.amount, 0);
+  if (called > fund.size * (1 + 1e-12)) issue(['capital_calls'], 'capital calls must not exceed the fund size');
+  fund.scenario.shocks.forEach((s, i) => {
+    if (s.to_month < s.from_month) issue(['scenario', 'shocks', i, 'to_month'], 'to_month must not be before from_month');
+  });
+}
+
+/** Body of `POST /api/funds` and `PUT /api/funds/:id`. */
+export const FundInput = z.object(fundFields).superRefine(checkFundRules);
+export type FundInput = z.input<typeof FundInput>;
+
+/** A stored fund, every parameter filled. */
+export const Fund = z.object({ ...fundFields, ...documentMeta }).superRefine(checkFundRules);
+export type Fund = z.infer<typeof Fund>;
+
+/** The fully-specified parameters of a fund (a `Fund` without the document fields). */
+export type FundParameters = z.output<typeof FundInput>;
+
+export const FundListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).optional(),
+  type: z.string().min(1).optional(),
+  vintage_year: z.coerce.number().int().optional(),
+  q: z.string().min(1).max(200).optional(),
+});
+export type FundListQuery = z.infer<typeof FundListQuery>;

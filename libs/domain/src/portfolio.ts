@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { documentMeta, positiveAmount, Zone } from './common.js';
+
+/**
+ * A loan in a portfolio. Years are measured from the fund's first close (fractional:
+ * 1.25 = month 15); `appreciation_rate` is the annual drift assumed for its zone.
+ */
+export const Loan = z.object({
+  id: z.string().min(1).max(100),
+  /** The advance A = ltv × property_value, dollars. */
+  loan_amount: positiveAmount(),
+  property_value: positiveAmount(),
+  /** Loan-to-value as a fraction in (0, 1]. */
+  ltv: z.number().gt(0).max(1),
+  zone: Zone,
+  appreciation_rate: z.number().min(-0.5).max(0.5),
+  origination_year: z.number().min(0).max(30),
+  exit_year: z.number().min(0).max(40),
+  /** True when the exit falls inside the reinvestment period, so its principal is recycled. */
+  will_be_reinvested: z.boolean(),
+});
+export type Loan = z.infer<typeof Loan>;
+
+export const PortfolioMetrics = z.object({
+  /** Sum of property values at origination, dollars. */
+  total_initial_value: z.number(),
+  /** Sum of advances, dollars. */
+  total_loan_amount: z.number(),
+  /** Advance-weighted LTV. */
+  average_ltv: z.number(),
+  /** Advance-weighted annual appreciation drift. */
+  weighted_appreciation_rate: z.number(),
+  /** Gross IRR of the loans if every property follows its zone drift (no defaults, no fees). */
+  expected_irr: z.number().nullable(),
+  /** Gross multiple (payoffs / advances) under the same expectation. */
+  expected_multiple: z.number(),
+});
+export type PortfolioMetrics = z.infer<typeof PortfolioMetrics>;
+
+export const Portfolio = z.object({
+  ...documentMeta,
+  fund_id: z.string().min(1),
+  /** The fund version the portfolio was generated from. */
+  fund_version: z.number().int().nonnegative().optional(),
+  seed: z.number().int().optional(),
+  loans: z.array(Loan),
+  metrics: PortfolioMetrics,
+});
+export type Portfolio = z.infer<typeof Portfolio>;
+
+export const GeneratePortfolioRequest = z.object({
+  fund_id: z.string().min(1),
+  /** Random seed (uint32); a fresh one is drawn and returned when absent. */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+});
+export type GeneratePortfolioRequest = z.infer<typeof GeneratePortfolioRequest>;
+
+export const PortfolioUpdate = z.object({ loans: z.array(Loan).min(1).max(100_000) });
+export type PortfolioUpdate = z.infer<typeof PortfolioUpdate>;
+
+export const PortfolioListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).optional(),
+  fund_id: z.string().min(1).optional(),
+});
+export type PortfolioListQuery = z.infer<typeof PortfolioListQuery>;

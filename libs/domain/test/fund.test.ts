@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { FundInput, eventSchemas, GeneratePortfolioRequest } from '../src/index.js';
+
+const minimal = { name: 'Fund I', size: 100_000_000, vintage_year: 2026 };
+
+describe('FundInput', () => {
+  it('fills every model default from MODEL.md', () => {
+    const f = FundInput.parse(minimal);
+    expect(f.term).toBe(10);
+    expect(f.fee_structure).toMatchObject({ management_fee_rate: 0.02, hurdle_rate: 0.08, performance_fee_rate: 0.2, origination_fee_rate: 0.03, catch_up_rate: 1, gp_commitment_rate: 0.05 });
+    expect(f.loan_parameters.zone_allocations).toEqual({ green: 0.6, orange: 0.3, red: 0.1 });
+    expect(f.zone_parameters.red).toEqual({ appreciation_rate: 0.01, volatility: 0.12, default_rate: 0.05, recovery_rate: 0.7 });
+    expect(f.zone_correlations).toEqual({ green_orange: 0.8, green_red: 0.7, orange_red: 0.8 });
+    expect(f.operations.deployment_ratio).toBe(0.85);
+    expect(f.scenario.name).toBe('base');
+  });
+
+  it('rejects zone allocations that do not sum to 1, naming the field', () => {
+    const r = FundInput.safeParse({ ...minimal, loan_parameters: { zone_allocations: { green: 0.5, orange: 0.3, red: 0.1 } } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toContain('loan_parameters.zone_allocations');
+  });
+
+  it('accepts allocations within 1e-9 of 1', () => {
+    expect(FundInput.safeParse({ ...minimal, loan_parameters: { zone_allocations: { green: 0.1 + 0.2, orange: 0.6, red: 0.1 } } }).success).toBe(true);
+  });
+
+  it('rejects average_ltv above max_ltv and a negative size', () => {
+    const r = FundInput.safeParse({ ...minimal, size: -1, loan_parameters: { average_ltv: 0.9, max_ltv: 0.8 } });
+    const paths = r.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toContain('size');
+    const r2 = FundInput.safeParse({ ...minimal, loan_parameters: { average_ltv: 0.9, max_ltv: 0.8 } });
+    expect(r2.error!.issues.map((i) => i.path.join('.'))).toContain('loan_parameters.average_ltv');
+  });
+
+  it('rejects capital calls beyond the commitments and a non-positive term', () => {
+    const calls = FundInput.safeParse({ ...minimal, capital_calls: [{ date: '2026-01-01', amount: 200_000_000 }] });
+    expect(calls.error!.issues.map((i) => i.path.join('.'))).toContain('capital_calls');
+    const term = FundInput.safeParse({ ...minimal, term: 0 });
+    expect(term.error!.issues.map((i) => i.path.join('.'))).toContain('term');
+  });
+});
+
+describe('event and request schemas', () => {
+  it('validates the fund.deleted payload', () => {
+    expect(eventSchemas['equihome.fund.deleted'].safeParse({ id: 'x' }).success).toBe(true);
+    expect(eventSchemas['equihome.fund.deleted'].safeParse({}).success).toBe(false);
+  });
+  it('bounds the generation seed to uint32', () => {
+    expect(GeneratePortfolioRequest.safeParse({ fund_id: 'f', seed: 2 ** 32 }).success).toBe(false);
+  });
+});

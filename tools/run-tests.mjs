@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Runs every project's Vitest suite through Nx (one project at a time: the suites share
+// the local PostgreSQL, Redis and NATS), then prints one plain line `N passed, N failed`
+// summed from each project's JSON report. Exits non-zero when any test or suite fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const projects = JSON.parse(
+  spawnSync('npx', ['nx', 'show', 'projects', '--json', '--with-target', 'test'], { cwd: root, encoding: 'utf8' }).stdout,
+);
+const dirs = projects.map((name) => {
+  const info = JSON.parse(spawnSync('npx', ['nx', 'show', 'project', name, '--json'], { cwd: root, encoding: 'utf8' }).stdout);
+  return join(root, info.root);
+});
+for (const dir of dirs) rmSync(join(dir, '.vitest-report.json'), { force: true });
+
+const extra = process.argv.slice(2);
+const run = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', '--skip-nx-cache', ...extra], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
+let passed = 0;
+let failed = 0;
+for (const dir of dirs) {
+  const report = join(dir, '.vitest-report.json');
+  if (!existsSync(report)) {
+    // A suite that crashed before reporting counts as a failure.
+    if (!extra.length) failed += 1;
+    continue;
+  }
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+}
+if (run.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

@@ -1,0 +1,23 @@
+// Shared Vitest settings: resolve every @equihome/* workspace package to its TypeScript
+// source, so tests never need a prior build.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const libs = fileURLToPath(new URL('./libs/', import.meta.url));
+
+export function vitestConfig(options: { testTimeout?: number; fileParallelism?: boolean } = {}) {
+  return defineConfig({
+    resolve: {
+      alias: [{ find: /^@equihome\/([a-z-]+)$/, replacement: `${libs}$1/src/index.ts` }],
+    },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      environment: 'node',
+      testTimeout: options.testTimeout ?? 20_000,
+      hookTimeout: 30_000,
+      fileParallelism: options.fileParallelism ?? true,
+      reporters: ['default', 'json'],
+      outputFile: { json: `${process.cwd()}/.vitest-report.json` },
+    },
+  });
+}
