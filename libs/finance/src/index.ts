@@ -1,0 +1,1 @@
+export { FinanceError, FinanceInputError } from './errors.js';
