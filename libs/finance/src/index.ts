@@ -1,1 +1,2 @@
 export { FinanceError, FinanceInputError } from './errors.js';
+export * from './cashflow.js';
