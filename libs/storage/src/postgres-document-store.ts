@@ -1,0 +1,172 @@
+/**
+ * PostgreSQL JSONB adapter of the document store: one shared `documents` table keyed by
+ * (collection, id), created by `storageMigrations` (run `runMigrations(pool, storageMigrations)`
+ * first). `equals` filters use JSONB containment (`data @> …`, served by the GIN index);
+ * `contains` uses ILIKE on `data->>field`. Version compare-and-set is a single
+ * `update … where version = $expected`, so concurrent writers with the same expected version
+ * cannot both succeed.
+ */
+import type pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { DuplicateError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
+import {
+  assertCollectionName,
+  assertId,
+  assertIdempotencyKey,
+  assertLimit,
+  assertVersion,
+  decodeCursor,
+  encodeCursor,
+  escapeLike,
+  normalizeFilter,
+  stripMeta,
+  type CreateOptions,
+  type Doc,
+  type DocumentFilter,
+  type DocumentStore,
+  type Page,
+  type PageRequest,
+} from './document-store.js';
+
+interface Row {
+  id: string;
+  data: Record<string, unknown>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, data, version, created_at, updated_at';
+const UNIQUE_VIOLATION = '23505';
+
+function toDoc<T>(row: Row): Doc<T> {
+  return {
+    ...(row.data as T),
+    id: row.id,
+    version: row.version,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** Appends the filter's SQL conditions to `where`, parameters to `params`. */
+function filterSql(filter: DocumentFilter | undefined, where: string[], params: unknown[]): void {
+  const { equals, contains } = normalizeFilter(filter);
+  if (equals.length > 0) {
+    params.push(JSON.stringify(Object.fromEntries(equals)));
+    where.push(`data @> $${params.length}::jsonb`);
+  }
+  if (contains) {
+    params.push(contains.field);
+    const f = params.length;
+    params.push(`%${escapeLike(contains.text)}%`);
+    where.push(`jsonb_typeof(data -> $${f}) = 'string' and (data ->> $${f}) ilike $${params.length} escape '\\'`);
+  }
+}
+
+export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, collection: string): DocumentStore<T> {
+  assertCollectionName(collection);
+
+  async function currentVersion(id: string): Promise<number | null> {
+    const { rows } = await pool.query<{ version: number }>('select version from documents where collection = $1 and id = $2', [collection, id]);
+    return rows.length === 0 ? null : rows[0].version;
+  }
+
+  return {
+    collection,
+
+    async get(id) {
+      assertId(id);
+      const { rows } = await pool.query<Row>(`select ${COLUMNS} from documents where collection = $1 and id = $2`, [collection, id]);
+      return rows.length === 0 ? null : toDoc<T>(rows[0]);
+    },
+
+    async list(page: PageRequest, filter?: DocumentFilter): Promise<Page<T>> {
+      assertLimit(page?.limit);
+      const params: unknown[] = [collection];
+      const where = ['collection = $1'];
+      if (page.cursor !== undefined) {
+        params.push(decodeCursor(page.cursor));
+        where.push(`id > $${params.length}`);
+      }
+      filterSql(filter, where, params);
+      params.push(page.limit + 1);
+      const { rows } = await pool.query<Row>(
+        `select ${COLUMNS} from documents where ${where.join(' and ')} order by id limit $${params.length}`,
+        params,
+      );
+      const more = rows.length > page.limit;
+      const items = (more ? rows.slice(0, page.limit) : rows).map((r) => toDoc<T>(r));
+      return { items, next_cursor: more ? encodeCursor(items[items.length - 1].id) : null };
+    },
+
+    async create(data: T, options: CreateOptions = {}) {
+      const body = stripMeta(data);
+      const id = options.id ?? uuidv7();
+      assertId(id);
+      const key = options.idempotencyKey ?? null;
+      if (key !== null) assertIdempotencyKey(key);
+      try {
+        const { rows } = await pool.query<Row>(
+          `insert into documents (collection, id, data, version, idempotency_key)
+           values ($1, $2, $3::jsonb, 1, $4)
+           on conflict (collection, idempotency_key) do nothing
+           returning ${COLUMNS}`,
+          [collection, id, JSON.stringify(body), key],
+        );
+        if (rows.length === 1) return { doc: toDoc<T>(rows[0]), created: true };
+      } catch (err) {
+        if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateError(collection, id, { cause: err });
+        throw err;
+      }
+      // The key was taken: the conflicting insert has committed (ON CONFLICT waits for it), so it is visible now.
+      const { rows } = await pool.query<Row>(`select ${COLUMNS} from documents where collection = $1 and idempotency_key = $2`, [collection, key]);
+      if (rows.length === 0) {
+        throw new StoreError('UNAVAILABLE', `${collection}: idempotency key "${key}" was taken but its document vanished (deleted concurrently); retry`);
+      }
+      return { doc: toDoc<T>(rows[0]), created: false };
+    },
+
+    async update(id, data, expectedVersion) {
+      assertId(id);
+      assertVersion(expectedVersion);
+      const body = stripMeta(data);
+      const { rows } = await pool.query<Row>(
+        `update documents set data = $4::jsonb, version = version + 1, updated_at = clock_timestamp()
+         where collection = $1 and id = $2 and version = $3
+         returning ${COLUMNS}`,
+        [collection, id, expectedVersion, JSON.stringify(body)],
+      );
+      if (rows.length === 1) return toDoc<T>(rows[0]);
+      const current = await currentVersion(id);
+      if (current === null) throw new NotFoundError(collection, id);
+      throw new VersionConflictError(collection, id, expectedVersion, current);
+    },
+
+    async delete(id, expectedVersion) {
+      assertId(id);
+      if (expectedVersion === undefined) {
+        const { rowCount } = await pool.query('delete from documents where collection = $1 and id = $2', [collection, id]);
+        return (rowCount ?? 0) > 0;
+      }
+      assertVersion(expectedVersion);
+      const { rowCount } = await pool.query('delete from documents where collection = $1 and id = $2 and version = $3', [
+        collection,
+        id,
+        expectedVersion,
+      ]);
+      if ((rowCount ?? 0) > 0) return true;
+      const current = await currentVersion(id);
+      if (current === null) return false;
+      throw new VersionConflictError(collection, id, expectedVersion, current);
+    },
+
+    async deleteWhere(filter) {
+      const params: unknown[] = [collection];
+      const where = ['collection = $1'];
+      filterSql(filter, where, params);
+      const { rowCount } = await pool.query(`delete from documents where ${where.join(' and ')}`, params);
+      return rowCount ?? 0;
+    },
+  };
+}

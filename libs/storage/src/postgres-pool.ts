@@ -1,0 +1,52 @@
+import pg from 'pg';
+import { StoreError } from './errors.js';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/equihome';
+
+export interface PoolOptions {
+  /** Max connections (default 10). */
+  max?: number;
+  /** Milliseconds to wait for a free/new connection before failing (default 5000). */
+  connectionTimeoutMillis?: number;
+  /** Logs pool-level errors of idle clients (default: console.error). */
+  onError?: (err: Error) => void;
+  applicationName?: string;
+}
+
+/**
+ * A `pg.Pool` for `url` with bounded waits. Idle-client errors (e.g. the server restarting)
+ * are logged instead of crashing the process.
+ */
+export function createPool(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? 'equihome',
+  });
+  const onError = options.onError ?? ((err: Error) => console.error('[storage] idle PostgreSQL client error:', err.message));
+  pool.on('error', onError);
+  return pool;
+}
+
+/**
+ * Readiness probe: resolves when `select 1` answers within `timeoutMs` (default 2000),
+ * else rejects with StoreError `UNAVAILABLE`.
+ */
+export async function pingPostgres(pool: pg.Pool, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreError('UNAVAILABLE', `PostgreSQL did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const ping = pool.query('select 1 as ok');
+    ping.catch(() => undefined); // the race below reports it; avoid an unhandled rejection after a timeout
+    await Promise.race([ping, timeout]);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('UNAVAILABLE', `PostgreSQL unreachable: ${(err as Error).message}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
