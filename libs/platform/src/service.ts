@@ -43,8 +43,11 @@ export interface Service<C extends z.ZodRawShape = Record<never, never>> {
   app: FastifyZodInstance;
   config: Config<C>;
   metrics: ServiceMetrics;
-  /** Listens on HOST:PORT, installs SIGTERM/SIGINT handlers; resolves to the address URL. */
-  listen(): Promise<string>;
+  /**
+   * Listens on HOST:PORT and (unless `signals: false`, for tests) installs the
+   * SIGTERM/SIGINT graceful-shutdown handlers; resolves to the address URL.
+   */
+  listen(options?: { signals?: boolean }): Promise<string>;
   /** Stops accepting requests, waits for in-flight ones, then runs `onClose` hooks. Idempotent. */
   close(): Promise<void>;
   /** True from the moment close() starts. */
@@ -147,9 +150,9 @@ export async function createService<C extends z.ZodRawShape = Record<never, neve
     return closed;
   };
 
-  const listen = async (): Promise<string> => {
+  const listen = async ({ signals = true }: { signals?: boolean } = {}): Promise<string> => {
     const address = await app.listen({ port: config.PORT, host: config.HOST });
-    installSignalHandlers(app, close);
+    if (signals) installSignalHandlers(app, close);
     return address;
   };
 
