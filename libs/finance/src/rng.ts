@@ -1,0 +1,106 @@
+/**
+ * Deterministic random streams. A stream is identified by `(seed, stream, domain)`:
+ * the three words are hashed (murmur3 finaliser over a SplitMix32 chain) into the
+ * 128-bit state of a xoshiro128** generator, so path `i` of a simulation draws from its
+ * own stream whatever the shard layout. Uniforms have 32-bit resolution and lie in the
+ * open interval (0, 1); normals use the Box–Muller transform (pairs, second value cached).
+ * The object is reused across paths by calling {@link Rng.reseed} (no allocation).
+ */
+export class Rng {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spare = 0;
+  private hasSpare = false;
+
+  constructor(seed = 0, stream = 0, domain = 0) {
+    this.reseed(seed, stream, domain);
+  }
+
+  /** Re-initialises the generator to the stream `(seed, stream, domain)`. */
+  reseed(seed: number, stream: number, domain = 0): void {
+    // Fold the (possibly > 32-bit) integers into 32-bit words.
+    const sLo = seed >>> 0;
+    const sHi = Math.floor(seed / 4294967296) >>> 0;
+    const tLo = stream >>> 0;
+    const tHi = Math.floor(stream / 4294967296) >>> 0;
+    let h = fmix32(sLo ^ 0x9e3779b9);
+    h = fmix32((h + Math.imul(sHi ^ 0x85ebca6b, 0x27d4eb2f)) | 0);
+    h = fmix32((h ^ Math.imul(tLo + 0x165667b1, 0xcc9e2d51)) | 0);
+    h = fmix32((h + Math.imul(tHi ^ 0x1b873593, 0x9e3779b1)) | 0);
+    h = fmix32((h ^ Math.imul(domain + 0x61c88647, 0x85ebca77)) | 0);
+    // SplitMix32 chain to fill the state (never all zero: fmix32 is a bijection and
+    // consecutive inputs differ).
+    let x = h;
+    x = (x + 0x9e3779b9) | 0;
+    this.s0 = fmix32(x);
+    x = (x + 0x9e3779b9) | 0;
+    this.s1 = fmix32(x);
+    x = (x + 0x9e3779b9) | 0;
+    this.s2 = fmix32(x);
+    x = (x + 0x9e3779b9) | 0;
+    this.s3 = fmix32(x);
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    this.hasSpare = false;
+    this.spare = 0;
+  }
+
+  /** Next 32-bit unsigned integer (xoshiro128**). */
+  nextUint32(): number {
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const s2 = this.s2;
+    const s3 = this.s3;
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    const t = s1 << 9;
+    let n2 = s2 ^ s0;
+    let n3 = s3 ^ s1;
+    const n1 = s1 ^ n2;
+    const n0 = s0 ^ n3;
+    n2 ^= t;
+    n3 = rotl(n3, 11);
+    this.s0 = n0;
+    this.s1 = n1;
+    this.s2 = n2;
+    this.s3 = n3;
+    return r >>> 0;
+  }
+
+  /** Uniform on the open interval (0, 1). */
+  uniform(): number {
+    return (this.nextUint32() + 0.5) * 2.3283064365386963e-10;
+  }
+
+  /** Standard normal N(0, 1) (Box–Muller). */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    const u1 = this.uniform();
+    const u2 = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    const a = 6.283185307179586 * u2;
+    this.spare = r * Math.sin(a);
+    this.hasSpare = true;
+    return r * Math.cos(a);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** murmur3 32-bit finaliser (a bijection on 32-bit words). */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/** Stream domains, so different uses of one seed never share a stream. */
+export const RNG_DOMAIN = { path: 0, portfolio: 1, prices: 2 } as const;

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { exampleFund, FinanceInputError, generatePortfolio, portfolioMetrics, validateFund } from '../src/index.js';
+import type { Fund, Loan } from '../src/index.js';
+
+describe('exampleFund', () => {
+  it('is the $100M default fund of MODEL.md with avg_loan_size 250,000 explicit and passes validation', () => {
+    const f = exampleFund();
+    expect(f.size).toBe(100_000_000);
+    expect(f.loan_parameters.avg_loan_size).toBe(250_000);
+    expect(f.zone_parameters.red).toStrictEqual({ appreciation_rate: 0.01, volatility: 0.12, default_rate: 0.05, recovery_rate: 0.7 });
+    expect(() => validateFund(f)).not.toThrow();
+  });
+});
+
+describe('validateFund', () => {
+  const cases: [string, (f: Fund) => void][] = [
+    ['loan_parameters.zone_allocations', (f) => (f.loan_parameters.zone_allocations.green = 0.7)],
+    ['size', (f) => (f.size = -5)],
+    ['fee_structure.hurdle_rate', (f) => (f.fee_structure.hurdle_rate = Number.NaN)],
+    ['loan_parameters.min_loan_size', (f) => (f.loan_parameters.min_loan_size = 600_000)],
+    ['zone_parameters.orange.volatility', (f) => (f.zone_parameters.orange.volatility = 2)],
+    ['term', (f) => (f.term = 7.5)],
+    ['zone_correlations', (f) => Object.assign(f.zone_correlations, { green_orange: 0.9, green_red: -0.9, orange_red: 0.9 })],
+    ['scenario.shocks.0.to_month', (f) => (f.scenario.shocks = [{ from_month: 10, to_month: 5, drift_add: 0, vol_mult: 1, default_mult: 1 }])],
+  ];
+  for (const [field, mutate] of cases) {
+    it(`throws FinanceInputError naming ${field}`, () => {
+      const f = exampleFund();
+      mutate(f);
+      try {
+        validateFund(f);
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(FinanceInputError);
+        expect((e as FinanceInputError).field).toBe(field);
+      }
+    });
+  }
+});
+
+describe('generatePortfolio', () => {
+  const fund = exampleFund();
+  const p = generatePortfolio(fund, { seed: 123 });
+
+  it('deploys size × deployment_ratio in about 340 loans (MODEL.md §4)', () => {
+    const total = p.loans.reduce((s, l) => s + l.loan_amount, 0);
+    expect(total).toBeLessThanOrEqual(85_000_000 + 1e-6);
+    expect(total).toBeGreaterThan(85_000_000 - 100_000);
+    expect(p.loans.length).toBeGreaterThan(310);
+    expect(p.loans.length).toBeLessThan(370);
+    expect(p.metrics.total_loan_amount).toBeCloseTo(total, 6);
+  });
+
+  it('respects size and ltv clips, A = ltv·V0, and spreads originations over 3 years', () => {
+    for (const l of p.loans.slice(0, -1)) {
+      expect(l.loan_amount).toBeGreaterThanOrEqual(100_000);
+      expect(l.loan_amount).toBeLessThanOrEqual(500_000);
+    }
+    for (const l of p.loans) {
+      expect(l.ltv).toBeGreaterThanOrEqual(0.4);
+      expect(l.ltv).toBeLessThanOrEqual(0.85);
+      expect(l.ltv * l.property_value).toBeCloseTo(l.loan_amount, 6);
+      expect(l.origination_year).toBeGreaterThanOrEqual(0);
+      expect(l.origination_year).toBeLessThan(3);
+      const hold = l.exit_year - l.origination_year;
+      expect(hold).toBeGreaterThanOrEqual(1 - 1e-12);
+      expect(hold).toBeLessThanOrEqual(10 + 1e-12);
+      expect(l.will_be_reinvested).toBe(l.exit_year <= 5);
+    }
+  });
+
+  it('matches zone_allocations by advance amount within one loan size', () => {
+    const total = p.metrics.total_loan_amount;
+    for (const [zone, target] of Object.entries(fund.loan_parameters.zone_allocations)) {
+      const amt = p.loans.filter((l) => l.zone === zone).reduce((s, l) => s + l.loan_amount, 0);
+      expect(Math.abs(amt - target * total)).toBeLessThanOrEqual(500_000);
+    }
+  });
+
+  it('is reproducible for a seed and differs across seeds', () => {
+    expect(generatePortfolio(fund, { seed: 123 })).toStrictEqual(p);
+    expect(generatePortfolio(fund, { seed: 124 }).loans[0]).not.toStrictEqual(p.loans[0]);
+  });
+
+  it('uses average_property_value × average_ltv as the mean advance when avg_loan_size is absent', () => {
+    const f = exampleFund();
+    delete f.loan_parameters.avg_loan_size;
+    f.loan_parameters.average_property_value = 200_000;
+    f.loan_parameters.loan_size_std_dev = 0;
+    const q = generatePortfolio(f, { seed: 1 });
+    expect(q.loans[0].loan_amount).toBeCloseTo(130_000, 6);
+  });
+
+  it('rejects a bad seed and a bad fund with a named field', () => {
+    expect(() => generatePortfolio(fund, { seed: -1 })).toThrow(FinanceInputError);
+    const f = exampleFund();
+    f.loan_parameters.zone_allocations = { green: 0.5, orange: 0.3, red: 0.1 };
+    expect(() => generatePortfolio(f, { seed: 1 })).toThrow(/loan_parameters.zone_allocations/);
+  });
+});
+
+describe('portfolioMetrics', () => {
+  it('computes the gross expected IRR and multiple of a single loan by hand', () => {
+    // One loan: A = 100k, ltv 0.5 (V0 = 200k), green μ = 5%, held 4 years, r = 5% simple.
+    // P = 100k·(1 + 0.05·4) + 0.5·(200k·e^{0.2} − 200k) = 120,000 + 22,140.2758 = 142,140.2758
+    // IRR = (P/A)^{1/4} − 1.
+    const fund = exampleFund();
+    const loan: Loan = { id: 'a', loan_amount: 100_000, property_value: 200_000, ltv: 0.5, zone: 'green', appreciation_rate: 0.05, origination_year: 1, exit_year: 5, will_be_reinvested: true };
+    const m = portfolioMetrics(fund, [loan]);
+    const P = 120_000 + 0.5 * (200_000 * Math.exp(0.2) - 200_000);
+    expect(m.expected_multiple).toBeCloseTo(P / 100_000, 12);
+    expect(m.expected_irr).toBeCloseTo(Math.pow(P / 100_000, 1 / 4) - 1, 10);
+    expect(m.average_ltv).toBe(0.5);
+    expect(m.weighted_appreciation_rate).toBe(0.05);
+    expect(m.total_initial_value).toBe(200_000);
+  });
+
+  it('clamps the payoff to the property value and floors appreciation under downside protection', () => {
+    const fund = exampleFund();
+    fund.zone_parameters.red.appreciation_rate = -0.2;
+    const loan: Loan = { id: 'b', loan_amount: 80_000, property_value: 100_000, ltv: 0.8, zone: 'red', appreciation_rate: -0.2, origination_year: 0, exit_year: 5, will_be_reinvested: false };
+    // V = 100k·e^{−1} = 36,787.94 < A(1+rτ) + s(V−V0): payoff = V.
+    expect(portfolioMetrics(fund, [loan]).expected_multiple).toBeCloseTo((100_000 * Math.exp(-1)) / 80_000, 12);
+    fund.loan_parameters.downside_protection = true;
+    // floor: P = min(A(1+0.25), V) = V still (house is worth less).
+    expect(portfolioMetrics(fund, [loan]).expected_multiple).toBeCloseTo((100_000 * Math.exp(-1)) / 80_000, 12);
+  });
+
+  it('rejects a loan with a bad field', () => {
+    const fund = exampleFund();
+    const loan = { id: 'c', loan_amount: Number.NaN, property_value: 1, ltv: 0.5, zone: 'green', appreciation_rate: 0, origination_year: 0, exit_year: 1, will_be_reinvested: false } as Loan;
+    expect(() => portfolioMetrics(fund, [loan])).toThrow(/loans.0.loan_amount/);
+  });
+});

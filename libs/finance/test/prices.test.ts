@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { FinanceInputError, pricePaths } from '../src/index.js';
+
+// Reference: closed-form moments of the lognormal law of GBM terminal values
+// (Hull, "Options, Futures and Other Derivatives", §15.1): ln S_T ~ N(ln S0 + (μ−σ²/2)T, σ²T).
+const Z95 = 1.6448536269514722; // Φ⁻¹(0.95)
+
+function sortedQuantile(sorted: Float64Array, q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const w = pos - lo;
+  return sorted[lo] * (1 - w) + sorted[Math.min(lo + 1, sorted.length - 1)] * w;
+}
+
+describe('pricePaths', () => {
+  const mu = 0.05;
+  const sigma = 0.2;
+  const T = 5;
+  const S0 = 100;
+  const n = 200_000;
+  const values = pricePaths({ annualDrift: mu, annualVolatility: sigma, years: T, stepsPerYear: 12, paths: n, seed: 42, start: S0 });
+
+  it('matches the lognormal mean S0·e^{μT} within 3 standard errors', () => {
+    let s = 0;
+    for (const v of values) s += v;
+    const mean = s / n;
+    const expected = S0 * Math.exp(mu * T);
+    const sd = expected * Math.sqrt(Math.exp(sigma * sigma * T) - 1);
+    expect(Math.abs(mean - expected)).toBeLessThan((3 * sd) / Math.sqrt(n));
+  });
+
+  it('matches the median and the 5th/95th percentiles within 3 standard errors', () => {
+    const sorted = Float64Array.from(values).sort();
+    const m = Math.log(S0) + (mu - 0.5 * sigma * sigma) * T;
+    const s = sigma * Math.sqrt(T);
+    for (const [q, z] of [[0.5, 0], [0.05, -Z95], [0.95, Z95]] as const) {
+      const x = Math.exp(m + s * z);
+      const density = Math.exp(-0.5 * z * z) / (x * s * Math.sqrt(2 * Math.PI));
+      const se = Math.sqrt(q * (1 - q)) / (density * Math.sqrt(n));
+      expect(Math.abs(sortedQuantile(sorted, q) - x)).toBeLessThan(3 * se);
+    }
+  });
+
+  it('is reproducible and path i depends only on (seed, i)', () => {
+    const a = pricePaths({ annualDrift: mu, annualVolatility: sigma, years: 2, stepsPerYear: 4, paths: 10, seed: 7 });
+    const b = pricePaths({ annualDrift: mu, annualVolatility: sigma, years: 2, stepsPerYear: 4, paths: 20, seed: 7 });
+    expect(Array.from(b.subarray(0, 10))).toStrictEqual(Array.from(a));
+    const c = pricePaths({ annualDrift: mu, annualVolatility: sigma, years: 2, stepsPerYear: 4, paths: 10, seed: 8 });
+    expect(Array.from(c)).not.toStrictEqual(Array.from(a));
+  });
+
+  it('with zero volatility returns S0·e^{μT} on every path', () => {
+    const v = pricePaths({ annualDrift: 0.03, annualVolatility: 0, years: 10, stepsPerYear: 1, paths: 3, seed: 1, start: 2 });
+    for (const x of v) expect(x).toBeCloseTo(2 * Math.exp(0.3), 12);
+  });
+
+  it('throws FinanceInputError naming the field for bad input', () => {
+    const base = { annualDrift: 0.05, annualVolatility: 0.1, years: 1, stepsPerYear: 12, paths: 10, seed: 1 };
+    expect(() => pricePaths({ ...base, annualVolatility: -1 })).toThrow(FinanceInputError);
+    try {
+      pricePaths({ ...base, paths: Number.NaN });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as FinanceInputError).field).toBe('paths');
+    }
+    expect(() => pricePaths({ ...base, stepsPerYear: 0.5 })).toThrow(/stepsPerYear/);
+  });
+});
