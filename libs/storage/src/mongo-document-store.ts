@@ -1,0 +1,172 @@
+/**
+ * MongoDB adapter of the document store (official `mongodb` driver).
+ *
+ * Stored shape: `{ _id: id, data: {...}, version, created_at: Date, updated_at: Date,
+ * idempotency_key? }` — the caller's data lives under `data`, so its field names can never
+ * collide with the metadata. Version compare-and-set is `findOneAndUpdate({ _id, version })`;
+ * idempotent creates rely on a unique sparse index on `idempotency_key`, created by
+ * `ensureIndexes()` (called automatically, once, before the first write).
+ */
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { v7 as uuidv7 } from 'uuid';
+import { DuplicateError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
+import {
+  assertCollectionName,
+  assertId,
+  assertIdempotencyKey,
+  assertLimit,
+  assertVersion,
+  decodeCursor,
+  encodeCursor,
+  escapeRegex,
+  normalizeFilter,
+  stripMeta,
+  type CreateOptions,
+  type Doc,
+  type DocumentFilter,
+  type DocumentStore,
+  type Page,
+  type PageRequest,
+} from './document-store.js';
+
+interface StoredDocument {
+  _id: string;
+  data: Record<string, unknown>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  idempotency_key?: string;
+}
+
+export interface MongoDocumentStore<T extends object> extends DocumentStore<T> {
+  /** Creates the unique sparse index on `idempotency_key` (paging uses the built-in `_id` index). Idempotent. */
+  ensureIndexes(): Promise<void>;
+}
+
+const DUPLICATE_KEY = 11000;
+
+function toDoc<T>(stored: StoredDocument): Doc<T> {
+  return {
+    ...(stored.data as T),
+    id: stored._id,
+    version: stored.version,
+    created_at: stored.created_at.toISOString(),
+    updated_at: stored.updated_at.toISOString(),
+  };
+}
+
+function toMongoFilter(filter: DocumentFilter | undefined): Filter<StoredDocument> {
+  const { equals, contains } = normalizeFilter(filter);
+  // Each condition also excludes array values, keeping JSON semantics identical to the
+  // PostgreSQL adapter: an array field never matches an element, and 1 never equals '1'.
+  const conditions: Record<string, unknown>[] = equals.map(([field, value]) => ({
+    [`data.${field}`]: { $eq: value, $not: { $type: 'array' } },
+  }));
+  if (contains) {
+    const path = `data.${contains.field}`;
+    conditions.push({ [path]: { $type: 'string', $regex: escapeRegex(contains.text), $options: 'i' } });
+    conditions.push({ [path]: { $not: { $type: 'array' } } });
+  }
+  return (conditions.length === 0 ? {} : { $and: conditions }) as Filter<StoredDocument>;
+}
+
+export function createMongoDocumentStore<T extends object>(db: Db, collection: string): MongoDocumentStore<T> {
+  assertCollectionName(collection);
+  const coll: Collection<StoredDocument> = db.collection<StoredDocument>(collection);
+  let indexes: Promise<void> | undefined;
+
+  function ensureIndexes(): Promise<void> {
+    indexes ??= coll
+      .createIndex({ idempotency_key: 1 }, { name: 'idempotency_key_unique', unique: true, sparse: true })
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        indexes = undefined; // let the next call try again
+        throw err;
+      });
+    return indexes;
+  }
+
+  async function currentVersion(id: string): Promise<number | null> {
+    const found = await coll.findOne({ _id: id }, { projection: { version: 1 } });
+    return found ? found.version : null;
+  }
+
+  return {
+    collection,
+    ensureIndexes,
+
+    async get(id) {
+      assertId(id);
+      const found = await coll.findOne({ _id: id });
+      return found ? toDoc<T>(found) : null;
+    },
+
+    async list(page: PageRequest, filter?: DocumentFilter): Promise<Page<T>> {
+      assertLimit(page?.limit);
+      const query = toMongoFilter(filter);
+      if (page.cursor !== undefined) (query as Record<string, unknown>)._id = { $gt: decodeCursor(page.cursor) };
+      const rows = await coll
+        .find(query)
+        .sort({ _id: 1 })
+        .limit(page.limit + 1)
+        .toArray();
+      const more = rows.length > page.limit;
+      const items = (more ? rows.slice(0, page.limit) : rows).map((r) => toDoc<T>(r));
+      return { items, next_cursor: more ? encodeCursor(items[items.length - 1].id) : null };
+    },
+
+    async create(data: T, options: CreateOptions = {}) {
+      const body = stripMeta(data);
+      const id = options.id ?? uuidv7();
+      assertId(id);
+      const key = options.idempotencyKey;
+      if (key !== undefined) assertIdempotencyKey(key);
+      await ensureIndexes();
+      const now = new Date();
+      const stored: StoredDocument = { _id: id, data: body, version: 1, created_at: now, updated_at: now };
+      if (key !== undefined) stored.idempotency_key = key;
+      try {
+        await coll.insertOne(stored);
+        return { doc: toDoc<T>(stored), created: true };
+      } catch (err) {
+        if (!(err instanceof MongoServerError) || err.code !== DUPLICATE_KEY) throw err;
+        const onKey = key !== undefined && err.keyPattern !== undefined && 'idempotency_key' in err.keyPattern;
+        if (!onKey) throw new DuplicateError(collection, id, { cause: err });
+        const first = await coll.findOne({ idempotency_key: key });
+        if (!first) {
+          throw new StoreError('UNAVAILABLE', `${collection}: idempotency key "${key}" was taken but its document vanished (deleted concurrently); retry`);
+        }
+        return { doc: toDoc<T>(first), created: false };
+      }
+    },
+
+    async update(id, data, expectedVersion) {
+      assertId(id);
+      assertVersion(expectedVersion);
+      const body = stripMeta(data);
+      const updated = await coll.findOneAndUpdate(
+        { _id: id, version: expectedVersion },
+        { $set: { data: body, updated_at: new Date() }, $inc: { version: 1 } },
+        { returnDocument: 'after' },
+      );
+      if (updated) return toDoc<T>(updated);
+      const current = await currentVersion(id);
+      if (current === null) throw new NotFoundError(collection, id);
+      throw new VersionConflictError(collection, id, expectedVersion, current);
+    },
+
+    async delete(id, expectedVersion) {
+      assertId(id);
+      if (expectedVersion === undefined) return (await coll.deleteOne({ _id: id })).deletedCount > 0;
+      assertVersion(expectedVersion);
+      if ((await coll.deleteOne({ _id: id, version: expectedVersion })).deletedCount > 0) return true;
+      const current = await currentVersion(id);
+      if (current === null) return false;
+      throw new VersionConflictError(collection, id, expectedVersion, current);
+    },
+
+    async deleteWhere(filter) {
+      return (await coll.deleteMany(toMongoFilter(filter))).deletedCount;
+    },
+  };
+}

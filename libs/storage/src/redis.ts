@@ -1,0 +1,61 @@
+/**
+ * ioredis client factory with defaults that suit BullMQ and Kubernetes:
+ * - `maxRetriesPerRequest: null` (BullMQ requires it for blocking commands; commands wait
+ *   through reconnects instead of failing after 20 retries),
+ * - capped exponential reconnect back-off (50 ms … 2 s),
+ * - an `error` listener that logs (an ioredis client without one crashes the process
+ *   with "Unhandled error event"),
+ * - `lazyConnect` available so constructing a client never opens a socket.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { StoreError } from './errors.js';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface CreateRedisOptions {
+  /** Do not connect until the first command or `connect()` (default false). */
+  lazyConnect?: boolean;
+  /** Called for every client `error` event (default: one console.error line per error). */
+  onError?: (err: Error) => void;
+  /** Shown in `CLIENT LIST`; useful to find a leaking pod. */
+  connectionName?: string;
+  /** Any other ioredis option; these win over the defaults above. */
+  redisOptions?: RedisOptions;
+}
+
+export function createRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, options: CreateRedisOptions = {}): Redis {
+  const client = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: options.lazyConnect ?? false,
+    connectionName: options.connectionName,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    ...options.redisOptions,
+  });
+  const onError = options.onError ?? ((err: Error) => console.error('[storage] redis error:', err.message));
+  client.on('error', onError);
+  return client;
+}
+
+/**
+ * Readiness probe: resolves when PING answers PONG within `timeoutMs` (default 2000),
+ * else rejects with StoreError `UNAVAILABLE` (with `maxRetriesPerRequest: null` a bare
+ * PING would wait forever while Redis is down).
+ */
+export async function pingRedis(client: Redis, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreError('UNAVAILABLE', `Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const ping = client.ping();
+    ping.catch(() => undefined);
+    const reply = await Promise.race([ping, timeout]);
+    if (reply !== 'PONG') throw new StoreError('UNAVAILABLE', `Redis answered PING with ${String(reply)}`);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('UNAVAILABLE', `Redis unreachable: ${(err as Error).message}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}

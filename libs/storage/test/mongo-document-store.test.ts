@@ -1,0 +1,54 @@
+/**
+ * The contract suite against a real MongoDB. Runs only when MONGODB_URL is set (no MongoDB
+ * server is part of the local stack), e.g.
+ *   MONGODB_URL=mongodb://127.0.0.1:27017/equihome_test npx vitest run test/mongo-document-store.test.ts
+ * Every collection has a random name and is dropped afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient, type Db } from 'mongodb';
+import { createMongoDocumentStore, documentStoreFromEnv } from '../src/index.js';
+import { documentStoreContract, type Item } from './document-store.contract.js';
+import { uniqueName } from './test-database.js';
+
+const url = process.env.MONGODB_URL;
+
+describe.runIf(!!url)('MongoDB document store', () => {
+  let client: MongoClient;
+  let db: Db;
+  const collections: string[] = [];
+
+  beforeAll(async () => {
+    client = new MongoClient(url!);
+    await client.connect();
+    db = client.db(process.env.MONGODB_DB || 'equihome_test');
+  });
+  afterAll(async () => {
+    for (const name of collections) await db.collection(name).drop().catch(() => undefined);
+    await client?.close();
+  });
+
+  documentStoreContract('MongoDB', async (collection) => {
+    collections.push(collection);
+    const store = createMongoDocumentStore<Item>(db, collection);
+    await store.ensureIndexes();
+    return store;
+  });
+
+  it('creates a unique sparse index on idempotency_key', async () => {
+    const name = uniqueName('c');
+    collections.push(name);
+    await createMongoDocumentStore(db, name).ensureIndexes();
+    const index = (await db.collection(name).indexes()).find((i) => i.name === 'idempotency_key_unique');
+    expect(index).toMatchObject({ key: { idempotency_key: 1 }, unique: true, sparse: true });
+  });
+
+  it('documentStoreFromEnv picks MongoDB when DOCUMENT_STORE=mongodb and answers ping', async () => {
+    const factory = documentStoreFromEnv({ DOCUMENT_STORE: 'mongodb', MONGODB_URL: url, MONGODB_DB: 'equihome_test' });
+    try {
+      expect(factory.kind).toBe('mongodb');
+      await expect(factory.ping()).resolves.toBeUndefined();
+    } finally {
+      await factory.close();
+    }
+  });
+});
