@@ -1,0 +1,187 @@
+/**
+ * Dense primal active-set solver for the convex quadratic program
+ *
+ *     minimise ½·xᵀQx   subject to   A x = b   (k ≤ a few rows),   lo ≤ x ≤ hi,
+ *
+ * with Q symmetric positive definite (callers add a tiny ridge to a PSD covariance).
+ * Reference: Nocedal & Wright, "Numerical Optimization", 2nd ed., Algorithm 16.3.
+ *
+ * The working set holds variables fixed at a bound. Each iteration solves the
+ * equality-constrained sub-problem on the free variables through a Cholesky factor of
+ * Q_FF and the k × k Schur complement A_F Q_FF⁻¹ A_Fᵀ, steps towards its solution until a
+ * bound blocks (which joins the working set), and at a sub-problem optimum releases the
+ * bound with the most negative multiplier. Starting from a feasible point with an empty
+ * working set keeps the working-set gradients linearly independent throughout.
+ */
+import { FinanceError } from './errors.js';
+import { choleskyInPlace, choleskySolveInPlace } from './linalg.js';
+
+export interface BoxQp {
+  n: number;
+  /** Q, row-major n × n, symmetric positive definite. */
+  q: Float64Array;
+  /** Equality rows (each length n), linearly independent on the free variables. */
+  rows: Float64Array[];
+  rhs: number[];
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/**
+ * Solve {@link BoxQp} from the feasible point `x` (overwritten with the optimum).
+ * Variables with `lo === hi` stay pinned at that value.
+ *
+ * @throws FinanceError (`QP_NOT_CONVERGED`) if the iteration cap is hit (degenerate cycling)
+ */
+export function solveBoxQp(p: BoxQp, x: Float64Array): void {
+  const { n, q, rows, lo, hi } = p;
+  const k = rows.length;
+  // state: 0 free, −1 at lower bound, +1 at upper bound, 2 pinned (lo === hi)
+  const state = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (lo[i] === hi[i]) {
+      state[i] = 2;
+      x[i] = lo[i];
+    }
+  }
+  const g = new Float64Array(n);
+  const free = new Int32Array(n);
+  const qff = new Float64Array(n * n);
+  const y = new Float64Array(k * n); // Q_FF⁻¹ A_Fᵀ, one column per row
+  const z = new Float64Array(n); // Q_FF⁻¹ g_F
+  const step = new Float64Array(n);
+  const nu = new Float64Array(k);
+  const s = new Float64Array(k * k);
+  const t = new Float64Array(k);
+  const maxIter = 20 * n + 100;
+  let atSubOptimum = false; // the previous iteration took the full, unblocked step
+
+  for (let iter = 0; iter < maxIter; iter++) {
+    // gradient g = Q x
+    let gmax = 0;
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      const ri = i * n;
+      for (let j = 0; j < n; j++) acc += q[ri + j] * x[j];
+      g[i] = acc;
+      if (Math.abs(acc) > gmax) gmax = Math.abs(acc);
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) if (state[i] === 0) free[m++] = i;
+    if (m === 0) return; // every variable fixed: x is the only feasible point left
+    for (let a = 0; a < m; a++) {
+      const ra = free[a] * n;
+      for (let b = 0; b <= a; b++) qff[a * m + b] = q[ra + free[b]];
+    }
+    if (!choleskyInPlace(qff, m)) throw new FinanceError('covariance is not positive definite', 'QP_NOT_PD');
+    for (let r = 0; r < k; r++) {
+      const row = rows[r];
+      for (let a = 0; a < m; a++) y[r * m + a] = row[free[a]];
+      choleskySolveInPlace(qff, m, y, r * m);
+    }
+    for (let a = 0; a < m; a++) z[a] = g[free[a]];
+    choleskySolveInPlace(qff, m, z, 0);
+    // Schur complement S = A_F Y, t = A_F z; solve S ν = −t
+    for (let r = 0; r < k; r++) {
+      const row = rows[r];
+      let acc = 0;
+      for (let a = 0; a < m; a++) acc += row[free[a]] * z[a];
+      t[r] = acc;
+      for (let c = 0; c < k; c++) {
+        let sc = 0;
+        for (let a = 0; a < m; a++) sc += row[free[a]] * y[c * m + a];
+        s[r * k + c] = sc;
+      }
+    }
+    solveSmall(s, t, nu, k);
+    let pmax = 0;
+    for (let a = 0; a < m; a++) {
+      let v = -z[a];
+      for (let r = 0; r < k; r++) v -= nu[r] * y[r * m + a];
+      step[a] = v;
+      if (Math.abs(v) > pmax) pmax = Math.abs(v);
+    }
+    if (atSubOptimum || pmax <= 1e-14) {
+      atSubOptimum = false;
+      // sub-problem optimum: check the bound multipliers r_i = g_i + (Aᵀν)_i
+      let worst = -1;
+      let worstViolation = 1e-12 * (1 + gmax);
+      for (let i = 0; i < n; i++) {
+        if (state[i] !== -1 && state[i] !== 1) continue;
+        let r = g[i];
+        for (let rr = 0; rr < k; rr++) r += nu[rr] * rows[rr][i];
+        const violation = state[i] === -1 ? -r : r;
+        if (violation > worstViolation) {
+          worstViolation = violation;
+          worst = i;
+        }
+      }
+      if (worst < 0) return;
+      state[worst] = 0;
+      continue;
+    }
+    let alpha = 1;
+    let block = -1;
+    let blockState = 0;
+    for (let a = 0; a < m; a++) {
+      const i = free[a];
+      const d = step[a];
+      if (d < 0) {
+        const ratio = Math.max(0, (lo[i] - x[i]) / d);
+        if (ratio < alpha) {
+          alpha = ratio;
+          block = i;
+          blockState = -1;
+        }
+      } else if (d > 0) {
+        const ratio = Math.max(0, (hi[i] - x[i]) / d);
+        if (ratio < alpha) {
+          alpha = ratio;
+          block = i;
+          blockState = 1;
+        }
+      }
+    }
+    for (let a = 0; a < m; a++) x[free[a]] += alpha * step[a];
+    atSubOptimum = block < 0;
+    if (block >= 0) {
+      state[block] = blockState;
+      x[block] = blockState === -1 ? lo[block] : hi[block];
+    }
+  }
+  throw new FinanceError('mean-variance QP did not converge (degenerate cycling)', 'QP_NOT_CONVERGED');
+}
+
+/** Solve the k × k system S ν = −t for k ∈ {1, 2, 3…} by Gaussian elimination (k tiny). */
+function solveSmall(s: Float64Array, t: Float64Array, out: Float64Array, k: number): void {
+  if (k === 1) {
+    out[0] = -t[0] / s[0];
+    return;
+  }
+  if (k === 2) {
+    const det = s[0] * s[3] - s[1] * s[2];
+    out[0] = (-t[0] * s[3] + t[1] * s[1]) / det;
+    out[1] = (-t[1] * s[0] + t[0] * s[2]) / det;
+    return;
+  }
+  const a = Float64Array.from(s);
+  const b = Float64Array.from(t, (v) => -v);
+  for (let c = 0; c < k; c++) {
+    let piv = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r * k + c]) > Math.abs(a[piv * k + c])) piv = r;
+    if (piv !== c) {
+      for (let j = 0; j < k; j++) [a[c * k + j], a[piv * k + j]] = [a[piv * k + j], a[c * k + j]];
+      [b[c], b[piv]] = [b[piv], b[c]];
+    }
+    for (let r = c + 1; r < k; r++) {
+      const f = a[r * k + c] / a[c * k + c];
+      for (let j = c; j < k; j++) a[r * k + j] -= f * a[c * k + j];
+      b[r] -= f * b[c];
+    }
+  }
+  for (let r = k - 1; r >= 0; r--) {
+    let acc = b[r];
+    for (let j = r + 1; j < k; j++) acc -= a[r * k + j] * out[j];
+    out[r] = acc / a[r * k + r];
+  }
+}
