@@ -7,3 +7,4 @@ export { pricePaths, cholesky3 } from './prices.js';
 export type { PricePathsOptions } from './prices.js';
 export { generatePortfolio, portfolioMetrics } from './portfolio.js';
 export * from './waterfall.js';
+export * from './frontier.js';
