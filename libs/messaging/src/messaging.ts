@@ -1,0 +1,265 @@
+import {
+  eventSchemas,
+  STREAM_NAME,
+  STREAM_SUBJECTS,
+  type EventData,
+  type EventEnvelope,
+  type EventSubject,
+  type RpcReply,
+  type RpcSubject,
+  type rpcSchemas,
+} from '@equihome/domain';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import type { z } from 'zod';
+import { startConsumer, type ConsumeEventsOptions, type EventConsumer } from './consumer.js';
+import { MessagingError, MessagingUnavailableError } from './errors.js';
+import { consoleLogger, errorMessage, type MessagingLogger } from './logger.js';
+import { sendRequest, startResponder, type RequestOptions, type Responder, type RpcHandler, type ServeOptions } from './rpc.js';
+import { ensureStream, type EnsureStreamOptions } from './stream.js';
+import { SubjectMapper } from './subjects.js';
+import { uuidv7 } from './uuid-v7.js';
+import { parseOrThrow } from './validation.js';
+
+/** What a publisher passes: the schema's input (fields with defaults may be left out). */
+export type EventDataInput<S extends EventSubject> = z.input<(typeof eventSchemas)[S]>;
+/** What a requester passes: the request schema's input. */
+export type RpcRequestInput<S extends RpcSubject> = z.input<(typeof rpcSchemas)[S]['request']>;
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+export interface ConnectMessagingOptions {
+  /** Comma-separated server URLs (default: `NATS_URL`, else nats://127.0.0.1:4222). */
+  servers?: string;
+  /** Service name: connection name, envelope `source`, default queue group. */
+  name: string;
+  logger?: MessagingLogger;
+  /** Replaces the `equihome` subject root on the wire (tests: a random prefix). Default none. */
+  subjectPrefix?: string;
+  /** Stream used by `ensureStream` and `consume` (default `EQUIHOME`). */
+  stream?: string;
+  /** Base wait between reconnect attempts, ms (default 1 000); a random jitter of up to half of it is added. */
+  reconnectTimeWaitMs?: number;
+  /** Keep retrying when the first connect fails instead of rejecting (default false: fail fast at boot). */
+  waitOnFirstConnect?: boolean;
+  /** Timeout of the JetStream API and publish acks, ms (default 5 000). */
+  jetStreamTimeoutMs?: number;
+}
+
+export interface PublishOptions {
+  /** Event id, used as `Nats-Msg-Id` for de-duplication (default: a new UUID v7). */
+  id?: string;
+  /** Envelope `source` (default: the service name). */
+  source?: string;
+}
+
+/** The envelope as published, with what JetStream said about it. */
+export type PublishedEvent<T> = EventEnvelope<T> & {
+  /** True when the stream already held an event with this id (within its duplicate window): not stored again. */
+  duplicate: boolean;
+  /** Stream sequence of the stored event (of the original one when `duplicate`). */
+  seq: number;
+};
+
+export interface Messaging {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  /** Service name given to `connectMessaging`. */
+  readonly service: string;
+  /** Stream used by default by `ensureStream` and `consume`. */
+  readonly stream: string;
+  /** Logical ↔ wire subject mapping (identity without `subjectPrefix`). */
+  readonly subjects: SubjectMapper;
+  ensureStream(options?: EnsureStreamOptions): Promise<void>;
+  publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, options?: PublishOptions): Promise<PublishedEvent<EventData<S>>>;
+  consume<S extends EventSubject>(options: ConsumeEventsOptions<S>): Promise<EventConsumer>;
+  request<S extends RpcSubject>(subject: S, data: RpcRequestInput<S>, options?: RequestOptions): Promise<RpcReply<S>>;
+  serve<S extends RpcSubject>(subject: S, handler: RpcHandler<S>, options?: ServeOptions): Responder;
+  /** Readiness: resolves when the server answers a ping within `timeoutMs` (default 2 000). */
+  ping(timeoutMs?: number): Promise<void>;
+  /** Drains subscriptions and consumers, then closes the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to NATS with reconnect-forever (maxReconnectAttempts -1, reconnectTimeWait plus
+ * jitter) and logs every status change (disconnect, reconnect, errors) from `nc.status()`.
+ */
+export async function connectMessaging(options: ConnectMessagingOptions): Promise<Messaging> {
+  if (typeof options.name !== 'string' || options.name.trim() === '') {
+    throw new TypeError('connectMessaging: name is required (the service name)');
+  }
+  const logger = options.logger ?? consoleLogger;
+  const subjects = new SubjectMapper(options.subjectPrefix);
+  const servers = (options.servers ?? process.env['NATS_URL'] ?? DEFAULT_NATS_URL).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const reconnectTimeWait = options.reconnectTimeWaitMs ?? 1_000;
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers,
+      name: options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait,
+      reconnectJitter: Math.round(reconnectTimeWait / 2),
+      waitOnFirstConnect: options.waitOnFirstConnect ?? false,
+    });
+  } catch (err) {
+    throw new MessagingUnavailableError(`cannot connect to NATS at ${servers.join(',')}: ${errorMessage(err)}`, { cause: err });
+  }
+  logger.info({ server: nc.getServer(), name: options.name }, 'nats connected');
+  const statusDone = logStatus(nc, logger);
+  const jsOptions = { timeout: options.jetStreamTimeoutMs ?? 5_000 };
+  const js = jetstream(nc, jsOptions);
+  const jsm = await jetstreamManager(nc, jsOptions);
+  return new NatsMessaging(nc, js, jsm, options.name, options.stream ?? STREAM_NAME, subjects, logger, statusDone);
+}
+
+async function logStatus(nc: NatsConnection, logger: MessagingLogger): Promise<void> {
+  for await (const s of nc.status()) {
+    switch (s.type) {
+      case 'disconnect':
+        logger.warn({ server: s.server }, 'nats disconnected');
+        break;
+      case 'reconnect':
+        logger.info({ server: s.server }, 'nats reconnected');
+        break;
+      case 'error':
+        logger.error({ err: errorMessage(s.error) }, 'nats error');
+        break;
+      case 'ldm':
+        logger.warn({ server: s.server }, 'nats server entering lame duck mode');
+        break;
+      case 'staleConnection':
+        logger.warn({}, 'nats connection stale');
+        break;
+      case 'slowConsumer':
+        logger.warn({ subject: s.sub.getSubject(), pending: s.pending }, 'nats slow consumer');
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+class NatsMessaging implements Messaging {
+  private readonly consumers = new Set<EventConsumer>();
+  private readonly responders = new Set<Responder>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly service: string,
+    readonly stream: string,
+    readonly subjects: SubjectMapper,
+    private readonly logger: MessagingLogger,
+    private readonly statusDone: Promise<void>,
+  ) {}
+
+  async ensureStream(options: EnsureStreamOptions = {}): Promise<void> {
+    await ensureStream(this.jsm, {
+      ...options,
+      name: options.name ?? this.stream,
+      subjects: options.subjects ?? STREAM_SUBJECTS.map((s) => this.subjects.toWire(s)),
+    });
+  }
+
+  async publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, options: PublishOptions = {}): Promise<PublishedEvent<EventData<S>>> {
+    const schema = eventSchemas[subject];
+    if (schema === undefined) throw new TypeError(`unknown event subject ${String(subject)}`);
+    const parsed = parseOrThrow(schema, data, subject) as EventData<S>;
+    const wire = this.subjects.toWire(subject);
+    const envelope: EventEnvelope<EventData<S>> = {
+      id: options.id ?? uuidv7(),
+      type: subject,
+      source: options.source ?? this.service,
+      time: new Date().toISOString(),
+      subject: wire,
+      data: parsed,
+    };
+    try {
+      const ack = await this.js.publish(wire, JSON.stringify(envelope), { msgID: envelope.id });
+      return { ...envelope, duplicate: ack.duplicate, seq: ack.seq };
+    } catch (err) {
+      throw new MessagingError(`publish ${subject} failed: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+
+  async consume<S extends EventSubject>(options: ConsumeEventsOptions<S>): Promise<EventConsumer> {
+    const consumer = await startConsumer(
+      { js: this.js, jsm: this.jsm, subjects: this.subjects, logger: this.logger, stream: this.stream, isClosed: () => this.nc.isClosed() },
+      options,
+    );
+    this.consumers.add(consumer);
+    return {
+      durable: consumer.durable,
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+      },
+    };
+  }
+
+  request<S extends RpcSubject>(subject: S, data: RpcRequestInput<S>, options?: RequestOptions): Promise<RpcReply<S>> {
+    return sendRequest(this.rpcDeps(), subject, data, options);
+  }
+
+  serve<S extends RpcSubject>(subject: S, handler: RpcHandler<S>, options?: ServeOptions): Responder {
+    const responder = startResponder(this.rpcDeps(), subject, handler, options);
+    this.responders.add(responder);
+    return {
+      subject: responder.subject,
+      stop: async () => {
+        this.responders.delete(responder);
+        await responder.stop();
+      },
+    };
+  }
+
+  async ping(timeoutMs = 2_000): Promise<void> {
+    if (this.nc.isClosed()) throw new MessagingUnavailableError('nats connection is closed');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MessagingUnavailableError(`nats did not answer a ping within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.nc.flush(), timeout]);
+    } catch (err) {
+      if (err instanceof MessagingUnavailableError) throw err;
+      throw new MessagingUnavailableError(`nats ping failed: ${errorMessage(err)}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const stops = [...this.consumers, ...this.responders].map((c) => c.stop());
+    this.consumers.clear();
+    this.responders.clear();
+    const results = await Promise.allSettled(stops);
+    for (const r of results) {
+      if (r.status === 'rejected') this.logger.warn({ err: errorMessage(r.reason) }, 'stopping a consumer failed');
+    }
+    if (!this.nc.isClosed()) {
+      try {
+        await this.nc.drain();
+      } catch (err) {
+        this.logger.warn({ err: errorMessage(err) }, 'nats drain failed');
+        await this.nc.close();
+      }
+    }
+    await this.statusDone;
+  }
+
+  private rpcDeps() {
+    return { nc: this.nc, subjects: this.subjects, logger: this.logger, service: this.service };
+  }
+}

@@ -1,0 +1,167 @@
+import { RpcError, rpcSchemas, type Problem, type RpcReply, type RpcRequest, type RpcSubject } from '@equihome/domain';
+import { RequestError, TimeoutError, type Msg, type NatsConnection } from '@nats-io/nats-core';
+import {
+  MessagingError,
+  MessagingValidationError,
+  RpcNoRespondersError,
+  RpcRemoteError,
+  RpcTimeoutError,
+} from './errors.js';
+import { errorMessage, type MessagingLogger } from './logger.js';
+import type { SubjectMapper } from './subjects.js';
+import { parseOrThrow } from './validation.js';
+
+export const DEFAULT_RPC_TIMEOUT_MS = 5_000;
+
+export interface RequestOptions {
+  /** Time to wait for the reply, ms (default 5 000). */
+  timeoutMs?: number;
+}
+
+export interface ServeOptions {
+  /** Queue group: replicas in the same group share requests (default: the service name). */
+  queue?: string;
+}
+
+/** A running responder. */
+export interface Responder {
+  readonly subject: string;
+  /** Stops taking requests and waits for the ones in hand to be answered. */
+  stop(): Promise<void>;
+}
+
+export type RpcHandler<S extends RpcSubject> = (request: RpcRequest<S>) => Promise<RpcReply<S>>;
+
+interface RpcDeps {
+  nc: NatsConnection;
+  subjects: SubjectMapper;
+  logger: MessagingLogger;
+  service: string;
+}
+
+function schemasOf(subject: RpcSubject) {
+  const schemas = rpcSchemas[subject];
+  if (schemas === undefined) throw new TypeError(`unknown rpc subject ${String(subject)}`);
+  return schemas;
+}
+
+/**
+ * Sends a typed request and waits for the reply. The request is validated before sending,
+ * the reply after receiving. Throws RpcNoRespondersError (nobody listens: immediate),
+ * RpcTimeoutError, RpcRemoteError (the responder answered `{ error: Problem }`),
+ * MessagingValidationError (request or reply fails its schema).
+ */
+export async function sendRequest<S extends RpcSubject>(deps: RpcDeps, subject: S, data: unknown, options: RequestOptions = {}): Promise<RpcReply<S>> {
+  const schemas = schemasOf(subject);
+  const request = parseOrThrow(schemas.request, data, subject);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+  let reply: Msg;
+  try {
+    reply = await deps.nc.request(deps.subjects.toWire(subject), JSON.stringify(request), { timeout: timeoutMs });
+  } catch (err) {
+    if (err instanceof RequestError && err.isNoResponders()) throw new RpcNoRespondersError(subject, { cause: err });
+    if (err instanceof TimeoutError) throw new RpcTimeoutError(subject, timeoutMs, { cause: err });
+    throw new MessagingError(`request to ${subject} failed: ${errorMessage(err)}`, { cause: err });
+  }
+  let body: unknown;
+  try {
+    body = reply.json();
+  } catch (err) {
+    throw new MessagingValidationError(`${subject} reply`, [{ path: '', message: 'reply is not JSON' }], { cause: err });
+  }
+  const failure = RpcError.safeParse(body);
+  if (failure.success) throw new RpcRemoteError(subject, failure.data.error);
+  return parseOrThrow(schemas.reply, body, `${subject} reply`) as RpcReply<S>;
+}
+
+/** An error that carries an HTTP-style status (an HttpProblem, a @fastify/error…). */
+interface StatusCarrier {
+  status?: unknown;
+  statusCode?: unknown;
+  title?: unknown;
+  detail?: unknown;
+  type?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+/** Turns a thrown value into the Problem sent back: its own status when it has one (4xx/5xx), 500 otherwise. */
+export function problemFromError(err: unknown, instance: string): Problem {
+  if (err instanceof MessagingValidationError) {
+    return { type: 'about:blank', title: 'Bad Request', status: 400, detail: err.message, instance, errors: err.issues };
+  }
+  const e = (typeof err === 'object' && err !== null ? err : {}) as StatusCarrier;
+  const rawStatus = typeof e.status === 'number' ? e.status : e.statusCode;
+  if (typeof rawStatus === 'number' && Number.isInteger(rawStatus) && rawStatus >= 400 && rawStatus <= 599) {
+    const problem: Problem = {
+      type: typeof e.type === 'string' ? e.type : 'about:blank',
+      title: typeof e.title === 'string' ? e.title : rawStatus < 500 ? 'Request failed' : 'Server error',
+      status: rawStatus,
+      instance,
+    };
+    // An explicit `detail` is meant for the caller; a bare `message` only for 4xx (5xx messages stay in the log).
+    if (typeof e.detail === 'string') problem.detail = e.detail;
+    else if (rawStatus < 500 && typeof e.message === 'string' && e.message !== '') problem.detail = e.message;
+    if (typeof e.code === 'string') problem.code = e.code;
+    return problem;
+  }
+  // Unknown failure: never leak its message to the caller; it is logged by the responder.
+  return { type: 'about:blank', title: 'Internal Server Error', status: 500, instance };
+}
+
+/**
+ * Answers requests on `subject` in a queue group. Each request is validated, handed to
+ * `handler`, and answered with its result, or with `{ error: Problem }`: 400 for an invalid
+ * request, the error's own status when it carries one, 500 otherwise. Requests are handled
+ * concurrently.
+ */
+export function startResponder<S extends RpcSubject>(deps: RpcDeps, subject: S, handler: RpcHandler<S>, options: ServeOptions = {}): Responder {
+  const schemas = schemasOf(subject);
+  const { nc, logger } = deps;
+  const inFlight = new Set<Promise<void>>();
+
+  const answer = async (msg: Msg): Promise<void> => {
+    let reply: unknown;
+    try {
+      let body: unknown;
+      try {
+        body = msg.json();
+      } catch (err) {
+        throw new MessagingValidationError(subject, [{ path: '', message: 'request is not JSON' }], { cause: err });
+      }
+      const request = parseOrThrow(schemas.request, body, subject) as RpcRequest<S>;
+      reply = await handler(request);
+    } catch (err) {
+      const problem = problemFromError(err, subject);
+      const level = problem.status >= 500 ? 'error' : 'info';
+      logger[level]({ subject, status: problem.status, err: errorMessage(err) }, 'rpc request failed');
+      reply = { error: problem };
+    }
+    if (!msg.reply) return;
+    try {
+      msg.respond(JSON.stringify(reply));
+    } catch (err) {
+      logger.error({ subject, err: errorMessage(err) }, 'rpc reply could not be sent');
+    }
+  };
+
+  const sub = nc.subscribe(deps.subjects.toWire(subject), {
+    queue: options.queue ?? deps.service,
+    callback: (err, msg) => {
+      if (err) {
+        logger.error({ subject, err: errorMessage(err) }, 'rpc subscription error');
+        return;
+      }
+      const p = answer(msg).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    },
+  });
+
+  return {
+    subject,
+    async stop() {
+      if (!sub.isClosed() && !nc.isClosed()) await sub.drain();
+      await Promise.all([...inFlight]);
+    },
+  };
+}

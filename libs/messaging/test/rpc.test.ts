@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  MessagingValidationError,
+  RpcNoRespondersError,
+  RpcRemoteError,
+  RpcTimeoutError,
+} from '../src/index.js';
+import { sampleFund, testWorld, type TestWorld } from './helpers.js';
+
+let world: TestWorld;
+beforeEach(() => {
+  world = testWorld();
+});
+afterEach(async () => {
+  await world.cleanup();
+});
+
+/** A 404 as the HTTP layer throws it (HttpProblem-like: status, title, detail). */
+class NotFoundProblem extends Error {
+  readonly status = 404;
+  readonly title = 'Not Found';
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+describe('request/reply', () => {
+  it('answers a typed request with the validated reply', async () => {
+    const server = await world.open('fund-service');
+    const client = await world.open('simulation-worker');
+    const asked: string[] = [];
+    server.serve('equihome.rpc.fund.get', async (req) => {
+      asked.push(req.id);
+      return { ...sampleFund(req.id), fee_structure: undefined } as never;
+    });
+    await server.nc.flush();
+    const fund = await client.request('equihome.rpc.fund.get', { id: 'f-7' });
+    expect(asked).toEqual(['f-7']);
+    expect(fund.id).toBe('f-7');
+    expect(fund.name).toBe('Equihome Fund I');
+    // Defaults applied by the reply schema (MODEL.md default management fee 2%).
+    expect(fund.fee_structure.management_fee_rate).toBe(0.02);
+  });
+
+  it('fails fast with RpcNoRespondersError when nobody serves the subject', async () => {
+    const client = await world.open();
+    const err = await client.request('equihome.rpc.portfolio.get', { id: 'p1' }, { timeoutMs: 15_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcNoRespondersError);
+    expect((err as RpcNoRespondersError).subject).toBe('equihome.rpc.portfolio.get');
+    expect((err as RpcNoRespondersError).cause).toBeDefined();
+  });
+
+  it('raises RpcRemoteError with status 404 when the responder throws a 404 problem', async () => {
+    const server = await world.open('portfolio-service');
+    const client = await world.open();
+    server.serve('equihome.rpc.portfolio.get', async (req) => {
+      throw new NotFoundProblem(`portfolio ${req.id} does not exist`);
+    });
+    await server.nc.flush();
+    const err = await client.request('equihome.rpc.portfolio.get', { id: 'nope' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcRemoteError);
+    const remote = err as RpcRemoteError;
+    expect(remote.status).toBe(404);
+    expect(remote.problem).toMatchObject({ status: 404, title: 'Not Found', detail: 'portfolio nope does not exist' });
+  });
+
+  it('answers 500 without leaking the message when the handler fails unexpectedly', async () => {
+    const server = await world.open('portfolio-service');
+    const client = await world.open();
+    server.serve('equihome.rpc.portfolio.get', async () => {
+      throw new Error('password=hunter2 connection refused');
+    });
+    await server.nc.flush();
+    const err = (await client.request('equihome.rpc.portfolio.get', { id: 'x' }).catch((e: unknown) => e)) as RpcRemoteError;
+    expect(err).toBeInstanceOf(RpcRemoteError);
+    expect(err.status).toBe(500);
+    expect(JSON.stringify(err.problem)).not.toContain('hunter2');
+    expect(server.logger.lines.some((l) => l.level === 'error' && String(l.fields['err']).includes('hunter2'))).toBe(true);
+  });
+
+  it('rejects an invalid request before sending with MessagingValidationError naming the field', async () => {
+    const client = await world.open();
+    const err = await client.request('equihome.rpc.fund.get', { id: '' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MessagingValidationError);
+    expect((err as MessagingValidationError).field).toBe('id');
+  });
+
+  it('answers 400 with the field errors when a raw request fails the schema', async () => {
+    const server = await world.open('fund-service');
+    let called = false;
+    server.serve('equihome.rpc.fund.get', async () => {
+      called = true;
+      throw new Error('unreachable');
+    });
+    await server.nc.flush();
+    const reply = await server.nc.request(`${world.prefix}.rpc.fund.get`, JSON.stringify({ id: 42 }), { timeout: 5_000 });
+    const body = reply.json<{ error: { status: number; errors: { path: string }[] } }>();
+    expect(called).toBe(false);
+    expect(body.error.status).toBe(400);
+    expect(body.error.errors.map((e) => e.path)).toEqual(['id']);
+  });
+
+  it('raises MessagingValidationError when the reply does not match the reply schema', async () => {
+    const server = await world.open('fund-service');
+    const client = await world.open();
+    server.serve('equihome.rpc.fund.get', async () => ({ id: 'f' }) as never);
+    await server.nc.flush();
+    const err = await client.request('equihome.rpc.fund.get', { id: 'f' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MessagingValidationError);
+    expect((err as MessagingValidationError).subject).toBe('equihome.rpc.fund.get reply');
+  });
+
+  it('raises RpcTimeoutError when the responder does not answer in time', async () => {
+    const server = await world.open('slow-service');
+    const client = await world.open();
+    let release: () => void = () => undefined;
+    const never = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.serve('equihome.rpc.fund.get', async () => {
+      await never;
+      throw new Error('too late');
+    });
+    await server.nc.flush();
+    const err = await client.request('equihome.rpc.fund.get', { id: 'f' }, { timeoutMs: 200 }).catch((e: unknown) => e);
+    release();
+    expect(err).toBeInstanceOf(RpcTimeoutError);
+    expect((err as RpcTimeoutError).timeoutMs).toBe(200);
+  });
+
+  it('shares requests between replicas of the same queue group, each answered once', async () => {
+    const a = await world.open('portfolio-service');
+    const b = await world.open('portfolio-service');
+    const client = await world.open();
+    const handledBy: string[] = [];
+    const handler = (who: string) => async (req: { id: string }) => {
+      handledBy.push(who);
+      throw new NotFoundProblem(req.id);
+    };
+    a.serve('equihome.rpc.portfolio.get', handler('a'));
+    b.serve('equihome.rpc.portfolio.get', handler('b'));
+    await Promise.all([a.nc.flush(), b.nc.flush()]);
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => client.request('equihome.rpc.portfolio.get', { id: `p${i}` }).catch((e: RpcRemoteError) => e.problem.detail)),
+    );
+    expect(replies).toEqual(Array.from({ length: 40 }, (_, i) => `p${i}`));
+    expect(handledBy).toHaveLength(40);
+    // Random queue distribution: P(all 40 to one replica) = 2 × 2^-40.
+    expect(new Set(handledBy)).toEqual(new Set(['a', 'b']));
+  });
+
+  it('stop() takes the responder off the subject', async () => {
+    const server = await world.open('fund-service');
+    const client = await world.open();
+    const responder = server.serve('equihome.rpc.fund.get', async (req) => sampleFund(req.id) as never);
+    await server.nc.flush();
+    await expect(client.request('equihome.rpc.fund.get', { id: 'a' })).resolves.toMatchObject({ id: 'a' });
+    await responder.stop();
+    await expect(client.request('equihome.rpc.fund.get', { id: 'a' })).rejects.toBeInstanceOf(RpcNoRespondersError);
+  });
+});
