@@ -14,7 +14,8 @@ import { createMongoDocumentStore, type MongoDocumentStore } from './mongo-docum
 import { createPostgresDocumentStore } from './postgres-document-store.js';
 import { createPool, DEFAULT_DATABASE_URL, pingPostgres } from './postgres-pool.js';
 import { runMigrations, storageMigrations } from './migrations.js';
-import { invalidArgument, StoreError } from './errors.js';
+import { invalidArgument } from './errors.js';
+import { probe } from './readiness.js';
 
 export interface DocumentStoreFactory {
   readonly kind: 'postgres' | 'mongodb';
@@ -75,11 +76,7 @@ function mongoFactory(url: string, dbName: string | undefined): DocumentStoreFac
       await Promise.all([...stores.values()].map((s) => s.ensureIndexes()));
     },
     async ping(timeoutMs = 2000) {
-      try {
-        await db.command({ ping: 1 }, { timeoutMS: timeoutMs });
-      } catch (err) {
-        throw new StoreError('UNAVAILABLE', `MongoDB unreachable: ${(err as Error).message}`, { cause: err });
-      }
+      await probe('MongoDB', timeoutMs, () => db.command({ ping: 1 }));
     },
     close: () => client.close(),
   };

@@ -1,15 +1,17 @@
 /**
  * Numbered SQL migrations for PostgreSQL, applied at start-up.
  *
- * `runMigrations` takes a session-level `pg_advisory_lock` (key derived from the
- * migrations table name) on one connection, so any number of pods starting at once apply
+ * `runMigrations` takes a session-level `pg_advisory_lock` (one key per database) on one
+ * connection, so any number of pods starting at once apply
  * each migration exactly once: the first applies, the others wait, then find it recorded.
  * Each migration runs in its own transaction together with its row in `schema_migrations`,
  * so a failed migration leaves no trace and is retried on the next start.
  *
  * Id ranges: the storage library owns ids 1–99 (`storageMigrations`); apps append theirs
- * from 100 upwards (e.g. `[...storageMigrations, { id: 100, name: 'runs', sql }]`). An id
- * recorded under a different name is an error (two owners claimed the same id).
+ * from 100 upwards (e.g. `[...storageMigrations, { id: 100, name: 'runs', sql }]`). When
+ * several services share one database (local dev, CI), give each service's own migrations
+ * their own table (`{ table: 'simulation_migrations' }`) so ids never clash. An id recorded
+ * under a different name is an error (two owners claimed the same id).
  */
 import type pg from 'pg';
 import { StoreError } from './errors.js';
@@ -33,6 +35,11 @@ export interface MigrationResult {
   skipped: number[];
 }
 
+/**
+ * One advisory-lock key for every migration run in a database, whatever its table: DDL of
+ * different services (e.g. two running `create table if not exists` at once) never races.
+ */
+const MIGRATION_LOCK = 'equihome:migrations';
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The storage library's own schema: the shared `documents` table and `audit_log`. */
@@ -98,7 +105,7 @@ export async function runMigrations(pool: pg.Pool, migrations: readonly Migratio
   let broken: Error | undefined;
   const result: MigrationResult = { applied: [], skipped: [] };
   try {
-    await client.query('select pg_advisory_lock(hashtext($1))', [`equihome:migrations:${table}`]);
+    await client.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
     try {
       await client.query(
         `create table if not exists ${table} (id integer primary key, name text not null, applied_at timestamptz not null default clock_timestamp())`,
@@ -126,7 +133,7 @@ export async function runMigrations(pool: pg.Pool, migrations: readonly Migratio
         result.applied.push(m.id);
       }
     } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1))', [`equihome:migrations:${table}`]).catch((err: Error) => {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch((err: Error) => {
         broken = err; // drop the connection so the session lock cannot outlive us
       });
     }

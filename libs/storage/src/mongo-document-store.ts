@@ -130,7 +130,9 @@ export function createMongoDocumentStore<T extends object>(db: Db, collection: s
         return { doc: toDoc<T>(stored), created: true };
       } catch (err) {
         if (!(err instanceof MongoServerError) || err.code !== DUPLICATE_KEY) throw err;
-        const onKey = key !== undefined && err.keyPattern !== undefined && 'idempotency_key' in err.keyPattern;
+        // keyPattern names the violated index (MongoDB ≥ 4.4); older servers only say it in the message.
+        const keyPattern = err.keyPattern as Record<string, unknown> | undefined;
+        const onKey = key !== undefined && (keyPattern ? 'idempotency_key' in keyPattern : err.message.includes('idempotency_key'));
         if (!onKey) throw new DuplicateError(collection, id, { cause: err });
         const first = await coll.findOne({ idempotency_key: key });
         if (!first) {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StoreError } from './errors.js';
+import { probe } from './readiness.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/equihome';
 
@@ -35,18 +35,5 @@ export function createPool(url: string = process.env.DATABASE_URL ?? DEFAULT_DAT
  * else rejects with StoreError `UNAVAILABLE`.
  */
 export async function pingPostgres(pool: pg.Pool, timeoutMs = 2000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreError('UNAVAILABLE', `PostgreSQL did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    const ping = pool.query('select 1 as ok');
-    ping.catch(() => undefined); // the race below reports it; avoid an unhandled rejection after a timeout
-    await Promise.race([ping, timeout]);
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    throw new StoreError('UNAVAILABLE', `PostgreSQL unreachable: ${(err as Error).message}`, { cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
+  await probe('PostgreSQL', timeoutMs, () => pool.query('select 1 as ok'));
 }

@@ -9,6 +9,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { StoreError } from './errors.js';
+import { probe } from './readiness.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -43,19 +44,6 @@ export function createRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS
  * PING would wait forever while Redis is down).
  */
 export async function pingRedis(client: Redis, timeoutMs = 2000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreError('UNAVAILABLE', `Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    const ping = client.ping();
-    ping.catch(() => undefined);
-    const reply = await Promise.race([ping, timeout]);
-    if (reply !== 'PONG') throw new StoreError('UNAVAILABLE', `Redis answered PING with ${String(reply)}`);
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    throw new StoreError('UNAVAILABLE', `Redis unreachable: ${(err as Error).message}`, { cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
+  const reply = await probe('Redis', timeoutMs, () => client.ping());
+  if (reply !== 'PONG') throw new StoreError('UNAVAILABLE', `Redis answered PING with ${String(reply)}`);
 }
