@@ -68,7 +68,10 @@ export interface DocumentStore<T extends object> {
   update(id: string, data: T, expectedVersion: number): Promise<Doc<T>>;
   /** false when absent; VersionConflictError when `expectedVersion` is given and stale. */
   delete(id: string, expectedVersion?: number): Promise<boolean>;
-  /** Deletes every matching document (an empty filter deletes the whole collection); returns the count. */
+  /**
+   * Deletes every matching document and returns the count. The filter is required: `{}`
+   * (explicitly) empties the collection; `undefined` → INVALID_ARGUMENT.
+   */
   deleteWhere(filter: DocumentFilter): Promise<number>;
   close?(): Promise<void>;
 }
@@ -129,6 +132,11 @@ function assertFieldName(field: unknown, path: string): asserts field is string 
   if ((META_KEYS as readonly string[]).includes(field)) {
     throw invalidArgument(path, `"${field}" is document metadata; filters apply to data fields`);
   }
+}
+
+/** deleteWhere demands an explicit filter object so that a missing argument never wipes a collection. */
+export function assertFilterGiven(filter: unknown): asserts filter is DocumentFilter {
+  if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) throw invalidArgument('filter', 'must be an object ({} deletes all)');
 }
 
 /** Validates a filter and returns it in a normalized shape. */

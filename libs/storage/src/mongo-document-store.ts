@@ -12,6 +12,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { DuplicateError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import {
   assertCollectionName,
+  assertFilterGiven,
   assertId,
   assertIdempotencyKey,
   assertLimit,
@@ -168,6 +169,7 @@ export function createMongoDocumentStore<T extends object>(db: Db, collection: s
     },
 
     async deleteWhere(filter) {
+      assertFilterGiven(filter);
       return (await coll.deleteMany(toMongoFilter(filter))).deletedCount;
     },
   };

@@ -11,6 +11,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { DuplicateError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import {
   assertCollectionName,
+  assertFilterGiven,
   assertId,
   assertIdempotencyKey,
   assertLimit,
@@ -60,7 +61,7 @@ function filterSql(filter: DocumentFilter | undefined, where: string[], params: 
     params.push(contains.field);
     const f = params.length;
     params.push(`%${escapeLike(contains.text)}%`);
-    where.push(`jsonb_typeof(data -> $${f}) = 'string' and (data ->> $${f}) ilike $${params.length} escape '\\'`);
+    where.push(`jsonb_typeof(data -> $${f}::text) = 'string' and (data ->> $${f}::text) ilike $${params.length} escape '\\'`);
   }
 }
 
@@ -162,6 +163,7 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
     },
 
     async deleteWhere(filter) {
+      assertFilterGiven(filter);
       const params: unknown[] = [collection];
       const where = ['collection = $1'];
       filterSql(filter, where, params);

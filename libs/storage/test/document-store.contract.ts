@@ -231,6 +231,17 @@ export function documentStoreContract(name: string, makeStore: (collection: stri
       expect((await neighbour.list({ limit: 50 })).items).toHaveLength(1);
     });
 
+    it('refuses deleteWhere without a filter object, and empties the collection on an explicit {}', async () => {
+      const store = await fresh();
+      for (let i = 0; i < 3; i++) await store.create({ name: `d${i}`, kind: 'k', n: i });
+      const err = await store.deleteWhere(undefined as unknown as object).catch((e: unknown) => e);
+      expect((err as StoreError).code).toBe('INVALID_ARGUMENT');
+      expect((err as StoreError).field).toBe('filter');
+      expect((await store.list({ limit: 10 })).items).toHaveLength(3);
+      expect(await store.deleteWhere({})).toBe(3);
+      expect((await store.list({ limit: 10 })).items).toEqual([]);
+    });
+
     it('creates once for a repeated idempotency key and returns the first document with created:false', async () => {
       const store = await fresh();
       const first = await store.create({ name: 'first', kind: 'k', n: 1 }, { idempotencyKey: 'req-1' });
