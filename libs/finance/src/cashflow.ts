@@ -19,10 +19,13 @@
  * - Exactly one sign change in time order (a conventional flow) → NPV has exactly one
  *   root in (−1, ∞) (Descartes' rule of signs, which also holds for the real exponents of
  *   XIRR); it is found by Newton's method from a guess, falling back to a sign-change
- *   bracket refined by Brent's method.
- * - Several sign changes → the log-growth `ln(1+r)` is scanned on a fixed grid over
- *   [−12, 12] (r from −0.999994 to 1.6e5) for sign changes of NPV; every bracket is
- *   refined by Brent and the root CLOSEST TO THE GUESS (default 0.1) is returned.
+ *   bracket on the log-growth `L = ln(1+r)` expanded from 0 (±1, ±2, ±4, … up to
+ *   L ∈ [−36, 700]) and refined by Brent's method. A root outside that range (a rate that
+ *   rounds to −1 or overflows) gives `NaN`.
+ * - Several sign changes → `L` is scanned on a fixed grid over [−36, 700] (about 1 % steps
+ *   in r near 0, coarser further out) for sign changes of NPV; every bracket is refined by
+ *   Brent and the root CLOSEST TO THE GUESS (default 0.1) is returned. Two roots inside
+ *   one grid cell cancel and are not seen.
  *   A tangent (even-multiplicity) root that never changes sign is looked for by Newton
  *   from the guess as a last resort.
  * - A candidate is returned only if its NPV residual is small relative to the size of the
@@ -47,17 +50,25 @@ export const IRR_RESIDUAL_TOLERANCE = 1e-9;
 const DAY_MS = 86_400_000;
 const NEWTON_MAX_ITER = 60;
 
-/** Grid of log-growth values L = ln(1 + r) scanned for NPV sign changes. */
-const L_GRID: Float64Array = buildLogGrowthGrid();
+
+/** Most negative log-growth searched: r = e^−36 − 1 ≈ −1 + 2.3e−16 is still > −1 in doubles. */
+const L_MIN = -36;
+/** Largest log-growth searched: r = e^700 − 1 ≈ 1e304 is still finite. */
+const L_MAX = 700;
 
 function buildLogGrowthGrid(): Float64Array {
   const pts: number[] = [];
   for (let k = -100; k <= 100; k++) pts.push(k * 0.01); // r in [−0.63, 1.72] step ~1 %
   for (let x = 1.04; x <= 12; x *= 1.04) pts.push(x, -x);
-  pts.push(12, -12);
+  for (let x = 12 * 1.25; x < -L_MIN; x *= 1.25) pts.push(-x);
+  for (let x = 12 * 1.25; x < L_MAX; x *= 1.25) pts.push(x);
+  pts.push(L_MIN, L_MAX);
   pts.sort((a, b) => a - b);
   return Float64Array.from(pts);
 }
+
+/** Grid of log-growth values L = ln(1 + r) scanned for NPV sign changes. */
+const L_GRID: Float64Array = buildLogGrowthGrid();
 
 // ---------------------------------------------------------------------------
 // NPV / XNPV
@@ -171,7 +182,7 @@ export function irrPeriodic(flows: Float64Array, length: number, guess?: number)
       if (!Number.isFinite(start) || start <= -1 || start > 1e3) start = DEFAULT_IRR_GUESS;
     }
     const r = newtonPeriodic(flows, length, start);
-    if (!Number.isNaN(r)) return r;
+    return Number.isNaN(r) ? uniqueRoot(flows, null, length) : r;
   }
   return scanForRoot(flows, null, length, tieBreak);
 }
@@ -216,7 +227,7 @@ export function xirr(flows: DatedFlow[], guess: number = DEFAULT_IRR_GUESS): num
   if (pos === 0 || neg === 0) return Number.NaN;
   if (changes === 1) {
     const r = newtonLog(a, y, n, Math.log1p(guess));
-    if (!Number.isNaN(r)) return r;
+    return Number.isNaN(r) || !(r > -1) || !Number.isFinite(r) ? uniqueRoot(a, y, n) : r;
   }
   return scanForRoot(a, y, n, guess);
 }
@@ -305,14 +316,41 @@ function newtonLog(f: Float64Array, times: Float64Array | null, n: number, start
   return Number.NaN;
 }
 
+/**
+ * The unique root of a flow with one sign change: expand a bracket in L = ln(1+r) from 0
+ * outwards (±1, ±2, ±4, … to L_MIN / L_MAX), refine with Brent. NaN if not bracketed or
+ * the residual test fails.
+ */
+function uniqueRoot(f: Float64Array, times: Float64Array | null, n: number): number {
+  const h = (L: number): number => scaledNpv(L, f, times, n);
+  const h0 = h(0);
+  if (h0 === 0) return 0;
+  for (const dir of [1, -1]) {
+    let prev = 0;
+    const limit = dir > 0 ? L_MAX : L_MIN;
+    for (let mag = 1; ; mag *= 2) {
+      const L = dir > 0 ? Math.min(mag, limit) : Math.max(-mag, limit);
+      const H = h(L);
+      if (H === 0 || (H < 0) !== (h0 < 0)) {
+        const root = H === 0 ? L : brentRoot(h, prev, L);
+        const r = Math.expm1(root);
+        return r > -1 && Number.isFinite(r) && residualOk(root, f, times, n) ? r : Number.NaN;
+      }
+      if (L === limit) break;
+      prev = L;
+    }
+  }
+  return Number.NaN;
+}
+
 /** Bracket scan over L_GRID + Brent; the root closest to `guess` (see module doc). */
 function scanForRoot(f: Float64Array, times: Float64Array | null, n: number, guess: number): number {
   const h = (L: number): number => scaledNpv(L, f, times, n);
   let best = Number.NaN;
   let bestDist = Infinity;
   const consider = (L: number): void => {
-    if (!residualOk(L, f, times, n)) return;
     const r = Math.expm1(L);
+    if (!(r > -1) || !Number.isFinite(r) || !residualOk(L, f, times, n)) return;
     const d = Math.abs(r - guess);
     if (d < bestDist) {
       best = r;
