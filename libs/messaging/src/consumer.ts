@@ -11,7 +11,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { MessagingValidationError } from './errors.js';
+import { MessagingError, MessagingValidationError } from './errors.js';
 import { errorMessage, type MessagingLogger } from './logger.js';
 import type { SubjectMapper } from './subjects.js';
 import { parseOrThrow } from './validation.js';
@@ -205,10 +205,17 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, config: Par
   try {
     existing = (await jsm.consumers.info(stream, config.durable_name)).config;
   } catch (err) {
-    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) throw err;
+    if (!(err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.ConsumerNotFound || err.code === JetStreamApiCodes.StreamNotFound))) throw err;
   }
   if (existing === null) {
-    await jsm.consumers.add(stream, config);
+    try {
+      await jsm.consumers.add(stream, config);
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
+        throw new MessagingError(`stream ${stream} does not exist: call ensureStream() first`, { cause: err });
+      }
+      throw err;
+    }
     return;
   }
   const same =

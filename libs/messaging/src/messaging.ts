@@ -15,6 +15,7 @@ import { connect } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { startConsumer, type ConsumeEventsOptions, type EventConsumer } from './consumer.js';
 import { MessagingError, MessagingUnavailableError } from './errors.js';
+import { startLiveSubscription, type LiveEventHandler, type LiveSubscription } from './live-subscription.js';
 import { consoleLogger, errorMessage, type MessagingLogger } from './logger.js';
 import { sendRequest, startResponder, type RequestOptions, type Responder, type RpcHandler, type ServeOptions } from './rpc.js';
 import { ensureStream, type EnsureStreamOptions } from './stream.js';
@@ -77,6 +78,8 @@ export interface Messaging {
   consume<S extends EventSubject>(options: ConsumeEventsOptions<S>): Promise<EventConsumer>;
   request<S extends RpcSubject>(subject: S, data: RpcRequestInput<S>, options?: RequestOptions): Promise<RpcReply<S>>;
   serve<S extends RpcSubject>(subject: S, handler: RpcHandler<S>, options?: ServeOptions): Responder;
+  /** Live, non-durable subscription to events matching a logical pattern (`equihome.simulation.>`). */
+  subscribe(pattern: string, handler: LiveEventHandler): LiveSubscription;
   /** Readiness: resolves when the server answers a ping within `timeoutMs` (default 2 000). */
   ping(timeoutMs?: number): Promise<void>;
   /** Drains subscriptions and consumers, then closes the connection. Idempotent. */
@@ -145,7 +148,7 @@ async function logStatus(nc: NatsConnection, logger: MessagingLogger): Promise<v
 
 class NatsMessaging implements Messaging {
   private readonly consumers = new Set<EventConsumer>();
-  private readonly responders = new Set<Responder>();
+  private readonly responders = new Set<Responder | LiveSubscription>();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -215,6 +218,18 @@ class NatsMessaging implements Messaging {
       stop: async () => {
         this.responders.delete(responder);
         await responder.stop();
+      },
+    };
+  }
+
+  subscribe(pattern: string, handler: LiveEventHandler): LiveSubscription {
+    const live = startLiveSubscription({ nc: this.nc, subjects: this.subjects, logger: this.logger }, pattern, handler);
+    this.responders.add(live);
+    return {
+      pattern: live.pattern,
+      stop: async () => {
+        this.responders.delete(live);
+        await live.stop();
       },
     };
   }

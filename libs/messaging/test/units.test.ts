@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { MessagingValidationError, problemFromError, retryDelay, SubjectMapper, uuidv7 } from '../src/index.js';
+
+describe('uuidv7', () => {
+  it('encodes the millisecond timestamp as in the RFC 9562 Appendix A.6 example', () => {
+    // RFC 9562 A.6: 2022-02-22T19:22:22Z = 0x017F22E279B0 ms → 017F22E2-79B0-7xxx-[89ab]xxx-…
+    const id = uuidv7(1_645_557_742_000);
+    expect(id).toMatch(/^017f22e2-79b0-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('sorts ids of later milliseconds after earlier ones and never repeats', () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => uuidv7(1_700_000_000_000 + i));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(Array.from({ length: 1000 }, () => uuidv7())).size).toBe(1000);
+  });
+});
+
+describe('SubjectMapper', () => {
+  it('is the identity without a prefix', () => {
+    const m = new SubjectMapper();
+    expect(m.toWire('equihome.fund.created')).toBe('equihome.fund.created');
+    expect(m.toLogical('equihome.fund.created')).toBe('equihome.fund.created');
+  });
+
+  it('replaces the equihome root by the prefix and back, wildcards included', () => {
+    const m = new SubjectMapper('tabc');
+    expect(m.toWire('equihome.fund.created')).toBe('tabc.fund.created');
+    expect(m.toWire('equihome.>')).toBe('tabc.>');
+    expect(m.toLogical('tabc.rpc.fund.get')).toBe('equihome.rpc.fund.get');
+    // Only the root token is replaced, not a lookalike prefix.
+    expect(m.toWire('equihomex.a')).toBe('equihomex.a');
+    expect(m.toLogical('tabcd.a')).toBe('tabcd.a');
+  });
+
+  it('rejects a prefix that is not a valid subject token', () => {
+    expect(() => new SubjectMapper('a b')).toThrow(/subjectPrefix/);
+    expect(() => new SubjectMapper('x.>')).toThrow(/subjectPrefix/);
+  });
+});
+
+describe('retryDelay', () => {
+  it('doubles from the base per delivery and stops at the cap', () => {
+    expect([1, 2, 3, 4, 5].map((n) => retryDelay(n, 1_000, 10_000))).toEqual([1_000, 2_000, 4_000, 8_000, 10_000]);
+    expect(retryDelay(1_000, 1_000, 60_000)).toBe(60_000);
+  });
+});
+
+describe('problemFromError', () => {
+  it('keeps the status, title and detail of an HttpProblem-like error', () => {
+    expect(problemFromError({ status: 404, title: 'Not Found', detail: 'fund f1 does not exist', code: 'FUND_NOT_FOUND' }, 'equihome.rpc.fund.get')).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'fund f1 does not exist',
+      code: 'FUND_NOT_FOUND',
+      instance: 'equihome.rpc.fund.get',
+    });
+  });
+
+  it('reads statusCode (fastify errors) and uses the message as detail for 4xx', () => {
+    const err = Object.assign(new Error('version conflict'), { statusCode: 409 });
+    expect(problemFromError(err, 's')).toMatchObject({ status: 409, detail: 'version conflict' });
+  });
+
+  it('answers 500 without the message for errors without a status or with an out-of-range one', () => {
+    for (const err of [new Error('secret'), { status: 200, message: 'secret' }, 'secret', null]) {
+      const p = problemFromError(err, 's');
+      expect(p.status).toBe(500);
+      expect(JSON.stringify(p)).not.toContain('secret');
+    }
+  });
+
+  it('answers 400 with the field errors for a validation error', () => {
+    const err = new MessagingValidationError('s', [{ path: 'id', message: 'Too small' }]);
+    expect(problemFromError(err, 's')).toMatchObject({ status: 400, errors: [{ path: 'id', message: 'Too small' }] });
+  });
+});
