@@ -136,6 +136,15 @@ export function documentStoreContract(name: string, makeStore: (collection: stri
       expect((await store.list({ limit: 50 }, { contains: { field: 'n', text: '1' } })).items).toEqual([]);
     });
 
+    it('never matches array-valued fields with equals or contains (JSON value semantics)', async () => {
+      const store = await fresh();
+      await store.create({ name: 'scalar', kind: 'k', n: 1, tag: 'green' });
+      await store.create({ name: 'array', kind: 'k', n: 2, tag: ['green', 'red'] });
+      const names = async (filter: Parameters<typeof store.list>[1]) => (await store.list({ limit: 10 }, filter)).items.map((d) => d.name);
+      expect(await names({ equals: { tag: 'green' } })).toEqual(['scalar']);
+      expect(await names({ contains: { field: 'tag', text: 'gre' } })).toEqual(['scalar']);
+    });
+
     it('rejects a malformed or foreign cursor with BAD_CURSOR', async () => {
       const store = await fresh();
       for (const cursor of ['not a cursor', 'abc', Buffer.from('{"x":1}').toString('base64url'), '']) {
