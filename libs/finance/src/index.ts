@@ -8,3 +8,7 @@ export type { PricePathsOptions } from './prices.js';
 export { generatePortfolio, portfolioMetrics } from './portfolio.js';
 export * from './waterfall.js';
 export * from './frontier.js';
+export { simulateFund, simulatePath, ENGINE_VERSION, MAX_PATHS } from './simulate.js';
+export type { SimulateOptions, PathLedger } from './simulate.js';
+export { mergeSummaries } from './summary.js';
+export type { SimulationSummary, MetricDistribution, LevelSummary, Band, ZoneSummary, SummaryState } from './summary.js';

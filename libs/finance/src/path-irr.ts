@@ -1,0 +1,90 @@
+/**
+ * Fast periodic IRR for the simulation's per-path flow vectors.
+ *
+ * Convention: `flows[k]` is the net cash flow at the end of period k (investor view:
+ * contributions negative, distributions positive); the result r is the periodic rate
+ * with Σ flows[k]·(1+r)^{−k} = 0. The root is sought on the side of 0 given by the sign
+ * of Σ flows (= NPV at r = 0), so sign(IRR) = sign(total profit) — TVPI > 1 ⇔ IRR > 0 —
+ * even for non-conventional flows (fee calls between distributions), where several
+ * roots may exist: then the root returned is the one bracketed between 0 and the first
+ * sign change found going outward. Safeguarded Newton (bisection fallback) on a bracket,
+ * allocation-free. Returns NaN when no root exists (e.g. only outflows).
+ */
+export function pathIrr(flows: Float64Array, length: number): number {
+  let pos = 0;
+  let neg = 0;
+  let sum = 0;
+  for (let k = 0; k < length; k++) {
+    const f = flows[k];
+    if (f > 0) pos += f;
+    else if (f < 0) neg -= f;
+    sum += f;
+  }
+  if (pos === 0 || neg === 0) return Number.NaN;
+  const scale = pos > neg ? pos : neg;
+  if (Math.abs(sum) <= 1e-14 * scale) return 0;
+  // Bracket [a, b] with npv(a) > 0 > npv(b) or npv(a) < 0 < npv(b).
+  let a = 0;
+  let fa = sum;
+  let b: number;
+  let fb: number;
+  if (sum > 0) {
+    b = 0.001;
+    fb = npv(flows, length, b);
+    while (sameSign(fa, fb)) {
+      a = b;
+      fa = fb;
+      b = b * 2 + 0.001;
+      if (b > 1e6) return Number.NaN;
+      fb = npv(flows, length, b);
+    }
+  } else {
+    let gap = 0.5;
+    b = -0.001;
+    fb = npv(flows, length, b);
+    while (sameSign(fa, fb)) {
+      a = b;
+      fa = fb;
+      gap *= 0.5;
+      b = -1 + gap;
+      if (gap < 1e-12) return Number.NaN;
+      fb = npv(flows, length, b);
+    }
+  }
+  // Safeguarded Newton between a and b.
+  let lo = a < b ? a : b;
+  let hi = a < b ? b : a;
+  const fLo = a < b ? fa : fb;
+  let r = 0.5 * (lo + hi);
+  for (let it = 0; it < 100; it++) {
+    // npv and derivative at r.
+    const v = 1 / (1 + r);
+    let p = 0;
+    let d = 0;
+    for (let k = length - 1; k >= 0; k--) {
+      d = d * v + p;
+      p = p * v + flows[k];
+    }
+    // p = Σ f_k v^k; dp/dv = Σ k f_k v^{k−1} = d; dv/dr = −v².
+    const dr = -d * v * v;
+    if (p === 0) return r;
+    if (sameSign(p, fLo)) lo = r;
+    else hi = r;
+    let next = dr !== 0 ? r - p / dr : Number.NaN;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - r) <= 1e-15 * (1 + Math.abs(r)) || hi - lo <= 1e-15 * (1 + Math.abs(r))) return next;
+    r = next;
+  }
+  return r;
+}
+
+function sameSign(x: number, y: number): boolean {
+  return (x > 0 && y > 0) || (x < 0 && y < 0);
+}
+
+function npv(flows: Float64Array, length: number, r: number): number {
+  const v = 1 / (1 + r);
+  let p = 0;
+  for (let k = length - 1; k >= 0; k--) p = p * v + flows[k];
+  return p;
+}

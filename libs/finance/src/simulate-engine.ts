@@ -1,0 +1,702 @@
+import { FinanceInputError } from './errors.js';
+import { pathIrr } from './path-irr.js';
+import { appreciationShare, isoDay, zoneIndex } from './fund.js';
+import { LoanDrawer } from './portfolio.js';
+import { cholesky3 } from './prices.js';
+import { Rng, RNG_DOMAIN } from './rng.js';
+import type { Fund, Granularity, Portfolio } from './types.js';
+
+/** Periods per year for each granularity. */
+export const STEPS_PER_YEAR: Record<Granularity, number> = { monthly: 12, quarterly: 4, yearly: 1 };
+
+const MONTHS_PER_DISTRIBUTION = { monthly: 1, quarterly: 3, annual: 12 } as const;
+
+/**
+ * The per-path Monte Carlo engine (MODEL.md §1–§7), structure-of-arrays: every buffer is
+ * allocated once per engine and reused for each path; a path's work is
+ * O(zones × periods + loans × log(periods)), never loans × periods.
+ *
+ * Time grid: period k = 0…n (n = term × stepsPerYear) is the instant k/stepsPerYear
+ * years after the first close; flows of the interval ((k−1)/S, k/S] are booked at k.
+ * Loan origination/exit years are snapped to the nearest grid point; interest and the
+ * property's path run over the snapped holding period. Cash-flow sign convention in the
+ * per-level flow vectors: contributions negative, distributions positive (investor view).
+ */
+export class SimulationEngine {
+  readonly fund: Fund;
+  readonly stepsPerYear: number;
+  readonly periods: number;
+  readonly dt: number;
+  // Zone data (index 0 green, 1 orange, 2 red).
+  private readonly chol: Float64Array;
+  /** Per period k (1…n) × zone: log-drift and volatility of the step (k−1 → k), scenario applied. */
+  private readonly stepDrift: Float64Array;
+  private readonly stepVol: Float64Array;
+  /** Per period k × zone: annual base hazard (default rate × scenario multiplier). */
+  private readonly baseHazard: Float64Array;
+  private readonly recovery: Float64Array;
+  private readonly kappa: number;
+  // Initial loans, sorted by origination period (SoA).
+  readonly loanCount: number;
+  private readonly lA: Float64Array;
+  private readonly lV0: Float64Array;
+  private readonly lS: Float64Array;
+  private readonly lZone: Int32Array;
+  private readonly lOrig: Int32Array;
+  private readonly lExit: Int32Array;
+  /** Loans originating at period k are lOrder[firstLoan[k] … firstLoan[k+1]). */
+  private readonly firstLoan: Int32Array;
+  private readonly initialZoneTotals: Float64Array;
+  private readonly drawer: LoanDrawer;
+  // Ledger parameters.
+  private readonly size: number;
+  private readonly gpShare: number;
+  private readonly feeRate: Float64Array; // per period k: management fee rate (annual) in force
+  private readonly feeBasis: 0 | 1 | 2; // committed, invested, nav
+  private readonly expensePerPeriod: number;
+  private readonly setupCosts: number;
+  private readonly origFeeRate: number;
+  private readonly origFeeToFund: boolean;
+  private readonly interest: number;
+  private readonly downside: boolean;
+  private readonly propVol: number;
+  private readonly foreclosurePeriods: number;
+  private readonly liquidationKeep: number;
+  private readonly reinvestLastPeriod: number; // last k with k/S ≤ reinvestment years (and < n)
+  private readonly reinvestEvery: number;
+  private readonly distributeEvery: number;
+  private readonly minReinvestment: number;
+  private readonly reserve: number;
+  private readonly scheduledCalls: Float64Array | null;
+  private readonly hurdleFactor: number;
+  private readonly carryRate: number;
+  private readonly catchUp: number;
+  // Per-path buffers.
+  private readonly rng = new Rng();
+  /** Zone index levels I_z(k), k = 0…n, layout k*3+z. */
+  readonly index: Float64Array;
+  /** Cumulative hazard H_z(k), layout z*(n+1)+k (contiguous per zone for binary search). */
+  private readonly cumHazard: Float64Array;
+  private readonly inProceeds: Float64Array;
+  private readonly inPrincipal: Float64Array;
+  // Open-loan mark aggregates, deltas per period × zone: ΣA, ΣA·o, Σ s·V0/I(o), Σ s·V0.
+  private readonly dSA: Float64Array;
+  private readonly dSAo: Float64Array;
+  private readonly dSW: Float64Array;
+  private readonly dSV: Float64Array;
+  private readonly dForeclosure: Float64Array;
+  private readonly zoneTotals = new Float64Array(3);
+  // Per-path outputs (per period), public for the summary and the debug ledger.
+  readonly calls: Float64Array;
+  readonly advances: Float64Array;
+  readonly proceeds: Float64Array;
+  readonly fundFeeIncome: Float64Array;
+  readonly managementFees: Float64Array;
+  readonly expenses: Float64Array;
+  readonly distributions: Float64Array;
+  readonly lpDistributions: Float64Array;
+  readonly gpDistributions: Float64Array;
+  readonly carry: Float64Array;
+  readonly cash: Float64Array;
+  readonly nav: Float64Array;
+  private readonly flow: Float64Array;
+  // Per-path scalar outputs.
+  readonly zoneDefaults = new Float64Array(3);
+  readonly zoneExits = new Float64Array(3);
+  readonly zoneLosses = new Float64Array(3);
+  readonly zoneLoans = new Float64Array(3);
+  gpOriginationFees = 0;
+  unfundedLoans = 0;
+  feesPayable = 0;
+  conservationError = 0;
+  /** Annualised IRRs (NaN when undefined) and multiples of the last path. */
+  grossIrr = 0;
+  fundIrr = 0;
+  lpIrr = 0;
+  gpIrr = 0;
+
+  constructor(fund: Fund, granularity: Granularity, portfolio: Portfolio) {
+    const S = STEPS_PER_YEAR[granularity];
+    if (S === undefined) throw new FinanceInputError('granularity', `must be monthly, quarterly or yearly, got ${String(granularity)}`);
+    this.fund = fund;
+    this.stepsPerYear = S;
+    const n = fund.term * S;
+    this.periods = n;
+    const dt = 1 / S;
+    this.dt = dt;
+    const zp = [fund.zone_parameters.green, fund.zone_parameters.orange, fund.zone_parameters.red];
+    const zc = fund.zone_correlations;
+    this.chol = cholesky3(zc.green_orange, zc.green_red, zc.orange_red);
+    this.recovery = Float64Array.from(zp, (z) => z.recovery_rate);
+    const lp = fund.loan_parameters;
+    this.kappa = lp.default_price_sensitivity;
+
+    // Scenario overlay per period (k covers months ((k−1)·12/S, k·12/S]; a shock applies
+    // when the period's mid-month lies in [from_month, to_month)).
+    const driftAdd = new Float64Array((n + 1) * 3);
+    const volMult = new Float64Array((n + 1) * 3).fill(1);
+    const defMult = new Float64Array((n + 1) * 3).fill(1);
+    const shocks = scenarioShocks(fund);
+    for (let k = 1; k <= n; k++) {
+      const mid = ((k - 0.5) * 12) / S;
+      for (const s of shocks) {
+        if (mid < s.from_month || mid >= s.to_month) continue;
+        for (let z = 0; z < 3; z++) {
+          if (s.zone !== undefined && zoneIndex(s.zone) !== z) continue;
+          const add = s.drift_add === 'stagnation' ? -zp[z].appreciation_rate : s.drift_add;
+          driftAdd[k * 3 + z] += add;
+          volMult[k * 3 + z] *= s.vol_mult;
+          defMult[k * 3 + z] *= s.default_mult;
+        }
+      }
+    }
+    this.stepDrift = new Float64Array((n + 1) * 3);
+    this.stepVol = new Float64Array((n + 1) * 3);
+    this.baseHazard = new Float64Array((n + 1) * 3);
+    for (let k = 1; k <= n; k++) {
+      for (let z = 0; z < 3; z++) {
+        const sig = zp[z].volatility * volMult[k * 3 + z];
+        this.stepDrift[k * 3 + z] = (zp[z].appreciation_rate + driftAdd[k * 3 + z] - 0.5 * sig * sig) * dt;
+        this.stepVol[k * 3 + z] = sig * Math.sqrt(dt);
+        this.baseHazard[k * 3 + z] = zp[z].default_rate * defMult[k * 3 + z];
+      }
+    }
+
+    // Initial loans.
+    const loans = portfolio.loans;
+    const order = loans.map((_, i) => i);
+    const origK = loans.map((l) => Math.round(l.origination_year * S));
+    order.sort((a, b) => origK[a] - origK[b] || a - b);
+    const m = loans.length;
+    this.loanCount = m;
+    this.lA = new Float64Array(m);
+    this.lV0 = new Float64Array(m);
+    this.lS = new Float64Array(m);
+    this.lZone = new Int32Array(m);
+    this.lOrig = new Int32Array(m);
+    this.lExit = new Int32Array(m);
+    this.firstLoan = new Int32Array(n + 2);
+    this.initialZoneTotals = new Float64Array(3);
+    for (let j = 0; j < m; j++) {
+      const l = loans[order[j]];
+      this.lA[j] = l.loan_amount;
+      this.lV0[j] = l.property_value;
+      this.lS[j] = appreciationShare(fund, l.ltv);
+      this.lZone[j] = zoneIndex(l.zone);
+      this.lOrig[j] = origK[order[j]];
+      this.lExit[j] = Math.max(this.lOrig[j], Math.round(l.exit_year * S));
+      this.initialZoneTotals[this.lZone[j]] += l.loan_amount;
+    }
+    let j = 0;
+    for (let k = 0; k <= n + 1; k++) {
+      while (j < m && this.lOrig[j] < k) j++;
+      this.firstLoan[k] = j;
+    }
+    this.drawer = new LoanDrawer(fund);
+
+    const fs = fund.fee_structure;
+    const ops = fund.operations;
+    this.size = fund.size;
+    this.gpShare = fs.gp_commitment_rate;
+    this.feeRate = new Float64Array(n + 1);
+    for (let k = 1; k <= n; k++) {
+      const start = (k - 1) * dt;
+      const sd = fs.fee_step_down;
+      this.feeRate[k] = sd !== null && sd !== undefined && start >= sd.after_year - 1e-12 ? sd.rate : fs.management_fee_rate;
+    }
+    this.feeBasis = fs.management_fee_basis === 'committed' ? 0 : fs.management_fee_basis === 'invested' ? 1 : 2;
+    this.expensePerPeriod = fs.expense_rate * fund.size * dt;
+    this.setupCosts = fs.setup_costs;
+    this.origFeeRate = fs.origination_fee_rate;
+    this.origFeeToFund = fs.origination_fee_recipient === 'fund';
+    this.interest = lp.interest_rate;
+    this.downside = lp.downside_protection;
+    this.propVol = lp.property_volatility;
+    this.foreclosurePeriods = Math.round((lp.foreclosure_months * S) / 12);
+    this.liquidationKeep = 1 - ops.liquidation_discount;
+    this.reinvestLastPeriod = Math.min(n - 1, Math.floor(ops.reinvestment_period_years * S + 1e-9));
+    this.reinvestEvery = Math.max(1, Math.round((3 * S) / 12));
+    this.distributeEvery = Math.max(1, Math.round((MONTHS_PER_DISTRIBUTION[ops.distribution_frequency] * S) / 12));
+    this.minReinvestment = ops.min_reinvestment;
+    this.reserve = ops.cash_reserve_rate * fund.size;
+    if (fund.capital_calls.length > 0) {
+      this.scheduledCalls = new Float64Array(n + 1);
+      const day0 = isoDay(`${fund.vintage_year}-01-01`, 'vintage_year');
+      fund.capital_calls.forEach((c, i) => {
+        const years = (isoDay(c.date, `capital_calls.${i}.date`) - day0) / 365;
+        const k = Math.min(n, Math.max(0, Math.round(years * S)));
+        this.scheduledCalls![k] += c.amount;
+      });
+    } else {
+      this.scheduledCalls = null;
+    }
+    this.hurdleFactor = Math.pow(1 + fs.hurdle_rate, dt);
+    this.carryRate = fs.performance_fee_rate;
+    // A catch-up rate at or below the carry rate can never complete: treated as no catch-up.
+    this.catchUp = fs.catch_up_rate > fs.performance_fee_rate ? fs.catch_up_rate : 0;
+
+    const len = n + 2;
+    this.index = new Float64Array((n + 1) * 3);
+    this.cumHazard = new Float64Array((n + 1) * 3);
+    this.inProceeds = new Float64Array(len);
+    this.inPrincipal = new Float64Array(len);
+    this.dSA = new Float64Array(len * 3);
+    this.dSAo = new Float64Array(len * 3);
+    this.dSW = new Float64Array(len * 3);
+    this.dSV = new Float64Array(len * 3);
+    this.dForeclosure = new Float64Array(len);
+    this.calls = new Float64Array(n + 1);
+    this.advances = new Float64Array(n + 1);
+    this.proceeds = new Float64Array(n + 1);
+    this.fundFeeIncome = new Float64Array(n + 1);
+    this.managementFees = new Float64Array(n + 1);
+    this.expenses = new Float64Array(n + 1);
+    this.distributions = new Float64Array(n + 1);
+    this.lpDistributions = new Float64Array(n + 1);
+    this.gpDistributions = new Float64Array(n + 1);
+    this.carry = new Float64Array(n + 1);
+    this.cash = new Float64Array(n + 1);
+    this.nav = new Float64Array(n + 1);
+    this.flow = new Float64Array(n + 1);
+  }
+
+  /** Draws the correlated zone index paths and the cumulative default hazards of one path. */
+  private drawMarket(): void {
+    const n = this.periods;
+    const S = this.stepsPerYear;
+    const L = this.chol;
+    const idx = this.index;
+    const H = this.cumHazard;
+    const rng = this.rng;
+    const dt = this.dt;
+    const kappa = this.kappa;
+    let x0 = 0;
+    let x1 = 0;
+    let x2 = 0;
+    idx[0] = 1;
+    idx[1] = 1;
+    idx[2] = 1;
+    H[0] = 0;
+    H[n + 1] = 0;
+    H[2 * (n + 1)] = 0;
+    for (let k = 1; k <= n; k++) {
+      const e0 = rng.normal();
+      const e1 = rng.normal();
+      const e2 = rng.normal();
+      const b = k * 3;
+      x0 += this.stepDrift[b] + this.stepVol[b] * (L[0] * e0);
+      x1 += this.stepDrift[b + 1] + this.stepVol[b + 1] * (L[3] * e0 + L[4] * e1);
+      x2 += this.stepDrift[b + 2] + this.stepVol[b + 2] * (L[6] * e0 + L[7] * e1 + L[8] * e2);
+      idx[b] = Math.exp(x0);
+      idx[b + 1] = Math.exp(x1);
+      idx[b + 2] = Math.exp(x2);
+      // Hazard over (k−1, k]: trailing 12-month index return observed at k−1
+      // (since the first close during the first year).
+      const back = (k - 1 - S > 0 ? k - 1 - S : 0) * 3;
+      const prev = (k - 1) * 3;
+      for (let z = 0; z < 3; z++) {
+        const r = idx[prev + z] / idx[back + z] - 1;
+        const h = this.baseHazard[b + z] * (1 + (r < 0 ? -kappa * r : 0));
+        const o = z * (n + 1);
+        H[o + k] = H[o + k - 1] + h * dt;
+      }
+    }
+  }
+
+  /**
+   * Originates a loan at period `o` (advance A, value V0, share s, zone z, planned exit
+   * period `e`): decides default/exit from the path's market and the loan's own draws
+   * (one uniform for the default threshold, one normal for the idiosyncratic noise) and
+   * scatters its proceeds and its mark-to-model aggregates into the future periods.
+   */
+  private originate(A: number, V0: number, s: number, z: number, o: number, e: number): void {
+    const n = this.periods;
+    const rng = this.rng;
+    const threshold = -Math.log(rng.uniform());
+    const noise = rng.normal();
+    const end = e < n ? e : n;
+    // Default: first k in (o, end) with H(k) − H(o) ≥ threshold.
+    const H = this.cumHazard;
+    const base = z * (n + 1);
+    const target = H[base + o] + threshold;
+    let closeK = end;
+    let defaulted = false;
+    if (H[base + end] >= target && end > o) {
+      let lo = o + 1;
+      let hi = end;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (H[base + mid] >= target) hi = mid;
+        else lo = mid + 1;
+      }
+      if (lo < end) {
+        defaulted = true;
+        closeK = lo;
+      }
+    }
+    let amount: number;
+    let at: number;
+    if (defaulted) {
+      amount = this.recovery[z] * A;
+      at = closeK + this.foreclosurePeriods;
+      if (at > n) {
+        at = n;
+        amount *= this.liquidationKeep;
+      }
+      this.dForeclosure[closeK] += amount;
+      this.dForeclosure[at] -= amount;
+      this.zoneDefaults[z] += 1;
+    } else {
+      const tau = (closeK - o) * this.dt;
+      const pv = this.propVol;
+      const v = V0 * (this.index[closeK * 3 + z] / this.index[o * 3 + z]) * Math.exp(pv * Math.sqrt(tau) * noise - 0.5 * pv * pv * tau);
+      let app = s * (v - V0);
+      if (this.downside && app < 0) app = 0;
+      amount = A * (1 + this.interest * tau) + app;
+      if (amount > v) amount = v;
+      if (amount < 0) amount = 0;
+      if (e > n) amount *= this.liquidationKeep;
+      at = closeK;
+      this.zoneExits[z] += 1;
+    }
+    this.zoneLoans[z] += 1;
+    if (amount < A) this.zoneLosses[z] += A - amount;
+    this.inProceeds[at] += amount;
+    this.inPrincipal[at] += amount < A ? amount : A;
+    const oz = o * 3 + z;
+    const cz = closeK * 3 + z;
+    const sv = s * V0;
+    const sw = sv / this.index[oz];
+    this.dSA[oz] += A;
+    this.dSAo[oz] += A * o;
+    this.dSW[oz] += sw;
+    this.dSV[oz] += sv;
+    this.dSA[cz] -= A;
+    this.dSAo[cz] -= A * o;
+    this.dSW[cz] -= sw;
+    this.dSV[cz] -= sv;
+  }
+
+  /**
+   * Runs path `path` of the simulation seeded by `seed`, filling the per-period outputs
+   * and per-path scalars. Conservation (checked, reported as `conservationError`):
+   * calls + proceeds + fund-side fees = advances + management fees + expenses +
+   * distributions + cash held at the end.
+   */
+  runPath(seed: number, path: number): void {
+    const n = this.periods;
+    const rng = this.rng;
+    rng.reseed(seed, path, RNG_DOMAIN.path);
+    this.inProceeds.fill(0);
+    this.inPrincipal.fill(0);
+    this.dSA.fill(0);
+    this.dSAo.fill(0);
+    this.dSW.fill(0);
+    this.dSV.fill(0);
+    this.dForeclosure.fill(0);
+    this.zoneDefaults.fill(0);
+    this.zoneExits.fill(0);
+    this.zoneLosses.fill(0);
+    this.zoneLoans.fill(0);
+    this.zoneTotals.set(this.initialZoneTotals);
+    this.drawMarket();
+
+    const S = this.stepsPerYear;
+    const size = this.size;
+    const g = this.gpShare;
+    const lpShare = 1 - g;
+    const hf = this.hurdleFactor;
+    const carryRate = this.carryRate;
+    const cu = this.catchUp;
+    const drawer = this.drawer;
+    const minSize = drawer.minSize;
+    let cash = 0;
+    let pool = 0; // returned principal reserved for reinvestment (part of cash)
+    let undeployed = 0; // scheduled-call capital not yet used (part of cash, not distributable)
+    let payable = 0; // fees/expenses accrued but unpaid
+    let called = 0;
+    let totalProceeds = 0;
+    let totalAdvances = 0;
+    let totalFundFees = 0;
+    let totalMgmt = 0;
+    let totalExpenses = 0;
+    let totalDist = 0;
+    let gpOrig = 0;
+    let unfunded = 0;
+    // Open-loan aggregates (per zone) and foreclosure value.
+    let sa0 = 0, sa1 = 0, sa2 = 0, sao0 = 0, sao1 = 0, sao2 = 0;
+    let sw0 = 0, sw1 = 0, sw2 = 0, sv0 = 0, sv1 = 0, sv2 = 0;
+    let fcValue = 0;
+    let prevNav = 0;
+    // Waterfall state (European, on the LP share of distributions).
+    let wContributed = 0;
+    let wDistributed = 0;
+    let wReturned = 0;
+    let wHurdle = 0;
+    let wCarry = 0;
+    const commitment = size;
+
+    for (let k = 0; k <= n; k++) {
+      const last = k === n;
+      if (k > 0) wHurdle *= hf;
+      let callK = 0;
+      let advK = 0;
+      let feeIncK = 0;
+      // 1. Loan proceeds.
+      const inK = this.inProceeds[k];
+      cash += inK;
+      totalProceeds += inK;
+      if (k <= this.reinvestLastPeriod) pool += this.inPrincipal[k];
+      // Scheduled capital calls.
+      if (this.scheduledCalls !== null && this.scheduledCalls[k] > 0) {
+        const c = Math.min(this.scheduledCalls[k], commitment - called);
+        if (c > 0) {
+          called += c;
+          callK += c;
+          cash += c;
+          undeployed += c;
+        }
+      }
+      // 2. Fees and expenses of the period.
+      let mgmt = 0;
+      if (k > 0) {
+        const rate = this.feeRate[k];
+        const basis = this.feeBasis === 0 ? size : this.feeBasis === 1 ? sa0 + sa1 + sa2 : prevNav;
+        mgmt = rate * basis * this.dt;
+      }
+      const expense = (k > 0 ? this.expensePerPeriod : 0) + (k === 0 ? this.setupCosts : 0);
+      payable += mgmt + expense;
+      let mgmtK = 0;
+      let expK = 0;
+      if (payable > 0) {
+        let free = cash - pool;
+        if (free < payable) {
+          const c = Math.min(payable - free, commitment - called);
+          if (c > 0) {
+            called += c;
+            callK += c;
+            cash += c;
+            free += c;
+          }
+        }
+        if (free < payable && pool > 0) {
+          const take = Math.min(pool, payable - free);
+          pool -= take;
+          free += take;
+        }
+        const pay = free < payable ? free : payable;
+        cash -= pay;
+        payable -= pay;
+        undeployed = undeployed > pay ? undeployed - pay : 0;
+        // Split the period's payment: fees accrued are paid in order of accrual; the
+        // split between management fees and expenses is pro rata to what accrued.
+        const accrued = mgmt + expense;
+        if (accrued > 0 && pay > 0) {
+          mgmtK = (pay * mgmt) / accrued;
+          expK = pay - mgmtK;
+        } else if (pay > 0) {
+          // Paying off earlier arrears: book as management fees.
+          mgmtK = pay;
+        }
+      }
+      // 3. Initial loans originating at k.
+      for (let j = this.firstLoan[k], end = this.firstLoan[k + 1]; j < end; j++) {
+        const A = this.lA[j];
+        const fee = this.origFeeRate * A;
+        const need = this.origFeeToFund ? A - fee : A;
+        let free = cash - pool;
+        if (free < need) {
+          const c = Math.min(need - free, commitment - called);
+          if (c > 0) {
+            called += c;
+            callK += c;
+            cash += c;
+            free += c;
+          }
+        }
+        if (free < need - 1e-9 * A) {
+          unfunded++;
+          // Keep the loan's random draws aligned: consume them.
+          rng.uniform();
+          rng.normal();
+          continue;
+        }
+        cash -= A;
+        advK += A;
+        if (this.origFeeToFund) {
+          cash += fee;
+          feeIncK += fee;
+        } else gpOrig += fee;
+        undeployed = undeployed > need ? undeployed - need : 0;
+        this.originate(A, this.lV0[j], this.lS[j], this.lZone[j], k, this.lExit[j]);
+      }
+      // 4. Reinvestment of returned principal (quarterly batches during the reinvestment period).
+      if (k <= this.reinvestLastPeriod && k % this.reinvestEvery === 0 && pool >= this.minReinvestment && pool >= minSize) {
+        while (pool >= minSize) {
+          drawer.draw(rng);
+          const A = drawer.amount < pool ? drawer.amount : pool;
+          const ltv = drawer.ltv;
+          const z = drawer.pickZone(this.zoneTotals, A);
+          this.zoneTotals[z] += A;
+          const e = k + Math.round(drawer.hold * S);
+          const fee = this.origFeeRate * A;
+          pool -= A;
+          cash -= A;
+          advK += A;
+          if (this.origFeeToFund) {
+            cash += fee;
+            feeIncK += fee;
+          } else gpOrig += fee;
+          const V0 = A / ltv;
+          this.originate(A, V0, appreciationShare(this.fund, ltv), z, k, e);
+        }
+      }
+      if (k > this.reinvestLastPeriod) pool = 0;
+      // Update open-loan aggregates to the state after period k.
+      const b = k * 3;
+      sa0 += this.dSA[b]; sa1 += this.dSA[b + 1]; sa2 += this.dSA[b + 2];
+      sao0 += this.dSAo[b]; sao1 += this.dSAo[b + 1]; sao2 += this.dSAo[b + 2];
+      sw0 += this.dSW[b]; sw1 += this.dSW[b + 1]; sw2 += this.dSW[b + 2];
+      sv0 += this.dSV[b]; sv1 += this.dSV[b + 1]; sv2 += this.dSV[b + 2];
+      fcValue += this.dForeclosure[k];
+      // 5. Distributions.
+      let distK = 0;
+      let lpK = 0;
+      let gpK = 0;
+      let carryK = 0;
+      // LP share of the period's calls enters the waterfall (booked before distributions).
+      if (callK > 0) {
+        wContributed += lpShare * callK;
+        wHurdle += lpShare * callK;
+      }
+      if (last || (k > 0 && k % this.distributeEvery === 0)) {
+        const keep = last ? 0 : pool + undeployed + this.reserve;
+        const d = cash - keep;
+        if (d > 1e-9) {
+          distK = d;
+          cash -= d;
+          // Waterfall on the LP share.
+          let left = lpShare * d;
+          const roc = Math.min(left, Math.max(0, wContributed - wReturned));
+          left -= roc;
+          wReturned += roc;
+          wHurdle -= roc;
+          const pref = Math.min(left, Math.max(0, wHurdle));
+          left -= pref;
+          wHurdle -= pref;
+          let gpCu = 0;
+          let lpCu = 0;
+          if (left > 0 && cu > 0) {
+            const profit = wDistributed + roc + pref - wContributed;
+            const need = Math.max(0, (carryRate * profit - wCarry) / (cu - carryRate));
+            const y = left < need ? left : need;
+            gpCu = cu * y;
+            lpCu = y - gpCu;
+            left -= y;
+          }
+          let gpSplit = 0;
+          let lpSplit = 0;
+          if (left > 0) {
+            gpSplit = carryRate * left;
+            lpSplit = left - gpSplit;
+          }
+          wHurdle -= lpCu + lpSplit;
+          wCarry += gpCu + gpSplit;
+          wDistributed += lpShare * d;
+          carryK = gpCu + gpSplit;
+          lpK = lpShare * d - carryK;
+          gpK = g * d + carryK;
+        }
+        if (last) {
+          // Clawback: GP carry above carry_rate × total LP-share profit goes back to the LPs.
+          const allowed = carryRate * Math.max(0, wDistributed - wContributed);
+          const excess = wCarry - allowed;
+          if (excess > 1e-12 * Math.max(1, wDistributed)) {
+            carryK -= excess;
+            lpK += excess;
+            gpK -= excess;
+            wCarry -= excess;
+          }
+        }
+      }
+      totalDist += distK;
+      // 6. NAV: cash + open loans marked to model (accrued interest, appreciation share at
+      // the zone index, no idiosyncratic noise, no clamp) + defaulted loans at recovery value.
+      const tYears = k * this.dt;
+      const r = this.interest;
+      const i0 = this.index[b];
+      const i1 = this.index[b + 1];
+      const i2 = this.index[b + 2];
+      const openValue =
+        sa0 + sa1 + sa2 + r * (tYears * (sa0 + sa1 + sa2) - (sao0 + sao1 + sao2) * this.dt) + i0 * sw0 + i1 * sw1 + i2 * sw2 - sv0 - sv1 - sv2;
+      const navK = cash + openValue + fcValue;
+      prevNav = navK;
+      this.calls[k] = callK;
+      this.advances[k] = advK;
+      this.proceeds[k] = inK;
+      this.fundFeeIncome[k] = feeIncK;
+      this.managementFees[k] = mgmtK;
+      this.expenses[k] = expK;
+      this.distributions[k] = distK;
+      this.lpDistributions[k] = lpK;
+      this.gpDistributions[k] = gpK;
+      this.carry[k] = carryK;
+      this.cash[k] = cash;
+      this.nav[k] = navK;
+      totalAdvances += advK;
+      totalFundFees += feeIncK;
+      totalMgmt += mgmtK;
+      totalExpenses += expK;
+    }
+    this.gpOriginationFees = gpOrig;
+    this.unfundedLoans = unfunded;
+    this.feesPayable = payable;
+    const lhs = called + totalProceeds + totalFundFees;
+    const rhs = totalAdvances + totalMgmt + totalExpenses + totalDist + cash;
+    this.conservationError = Math.abs(lhs - rhs) / Math.max(1, lhs);
+
+    // IRRs on the per-period flow vectors (periodic, annualised as (1+r)^S − 1).
+    const flow = this.flow;
+    for (let k = 0; k <= n; k++) flow[k] = this.proceeds[k] - this.advances[k];
+    this.grossIrr = annualIrr(flow, n + 1, S);
+    for (let k = 0; k <= n; k++) flow[k] = this.distributions[k] - this.calls[k];
+    flow[n] += cash;
+    this.fundIrr = annualIrr(flow, n + 1, S);
+    for (let k = 0; k <= n; k++) flow[k] = this.lpDistributions[k] - lpShare * this.calls[k];
+    flow[n] += lpShare * cash;
+    this.lpIrr = annualIrr(flow, n + 1, S);
+    for (let k = 0; k <= n; k++) flow[k] = this.gpDistributions[k] - g * this.calls[k];
+    flow[n] += g * cash;
+    this.gpIrr = annualIrr(flow, n + 1, S);
+  }
+}
+
+/** Periodic IRR of `flows[0…length)` annualised: (1 + r)^S − 1; NaN when undefined. */
+function annualIrr(flows: Float64Array, length: number, S: number): number {
+  const r = pathIrr(flows, length);
+  if (!Number.isFinite(r) || r <= -1) return Number.NaN;
+  return S === 1 ? r : Math.pow(1 + r, S) - 1;
+}
+
+interface ResolvedShock {
+  from_month: number;
+  to_month: number;
+  zone?: 'green' | 'orange' | 'red';
+  drift_add: number | 'stagnation';
+  vol_mult: number;
+  default_mult: number;
+}
+
+/**
+ * Scenario overlays as shocks: `gfc` = −20% over months 12–36 (drift_add = ln(0.8)/2 per
+ * year in every zone) with defaults ×3; `stagnation` = zone drift set to 0 for months
+ * 0–60; `custom` = the fund's `shocks` (ignored for the other names).
+ */
+function scenarioShocks(fund: Fund): ResolvedShock[] {
+  const out: ResolvedShock[] = [];
+  const name = fund.scenario.name;
+  if (name === 'gfc') out.push({ from_month: 12, to_month: 36, drift_add: Math.log(0.8) / 2, vol_mult: 1, default_mult: 3 });
+  if (name === 'stagnation') out.push({ from_month: 0, to_month: 60, drift_add: 'stagnation', vol_mult: 1, default_mult: 1 });
+  if (name === 'custom') for (const s of fund.scenario.shocks) out.push({ ...s });
+  return out;
+}

@@ -1,0 +1,193 @@
+import { FinanceInputError } from './errors.js';
+import { validateFund } from './fund.js';
+import { generatePortfolio, validateLoans } from './portfolio.js';
+import { SimulationEngine, STEPS_PER_YEAR } from './simulate-engine.js';
+import { finalizeSummary, SummaryAccumulator, unionRanges } from './summary.js';
+import type { SimulationSummary } from './summary.js';
+import type { Fund, Granularity, Portfolio } from './types.js';
+
+/** Version of the simulation model; part of every summary and of result cache keys. */
+export const ENGINE_VERSION = '1.0.0';
+
+/** Largest number of paths of one simulation. */
+export const MAX_PATHS = 100_000_000;
+
+export interface SimulateOptions {
+  /** Total paths of the simulation (path indices 0…paths−1). */
+  paths: number;
+  /** Seed (non-negative integer); path i draws only from the stream (seed, i). */
+  seed: number;
+  granularity: Granularity;
+  /** Shard: simulate only paths [start, end) of [0, paths). Default: all. */
+  pathRange?: [number, number];
+  /** Initial portfolio; default `generatePortfolio(fund, { seed })`. */
+  portfolio?: Portfolio;
+  /** Called about every 1,000 paths and at the end with (paths done, paths in this call). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+function checkInt(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new FinanceInputError(field, `must be an integer in [${min}, ${max}], got ${String(v)}`);
+  }
+  return v;
+}
+
+function checkGranularity(g: unknown): Granularity {
+  if (g !== 'monthly' && g !== 'quarterly' && g !== 'yearly') {
+    throw new FinanceInputError('granularity', `must be monthly, quarterly or yearly, got ${String(g)}`);
+  }
+  return g;
+}
+
+/** Validates the fund and returns the engine for it (portfolio given or generated from the seed). */
+function prepare(fund: Fund, seed: number, granularity: Granularity, portfolio: Portfolio | undefined): { engine: SimulationEngine; portfolio: Portfolio } {
+  validateFund(fund);
+  let p = portfolio;
+  if (p === undefined) p = generatePortfolio(fund, { seed });
+  else {
+    if (typeof p !== 'object' || p === null) throw new FinanceInputError('portfolio', 'must be an object');
+    validateLoans(p.loans);
+  }
+  return { engine: new SimulationEngine(fund, granularity, p), portfolio: p };
+}
+
+/**
+ * Monte Carlo simulation of the fund (MODEL.md §3–§8) over paths `pathRange` (default
+ * all of [0, paths)). Pure and deterministic: the summary depends only on (fund,
+ * portfolio, paths range, seed, granularity, ENGINE_VERSION); shards merged with
+ * `mergeSummaries` reproduce the single-call result bit for bit. The initial portfolio
+ * is fixed across paths; each path draws its own zone index paths, defaults, property
+ * noise and reinvestment loans.
+ */
+export function simulateFund(fund: Fund, options: SimulateOptions): SimulationSummary {
+  if (typeof options !== 'object' || options === null) throw new FinanceInputError('options', 'must be an object');
+  const paths = checkInt(options.paths, 'paths', 1, MAX_PATHS);
+  const seed = checkInt(options.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  const granularity = checkGranularity(options.granularity);
+  let start = 0;
+  let end = paths;
+  if (options.pathRange !== undefined) {
+    if (!Array.isArray(options.pathRange) || options.pathRange.length !== 2) throw new FinanceInputError('pathRange', 'must be [start, end)');
+    start = checkInt(options.pathRange[0], 'pathRange.0', 0, paths);
+    end = checkInt(options.pathRange[1], 'pathRange.1', start, paths);
+  }
+  const { engine, portfolio } = prepare(fund, seed, granularity, options.portfolio);
+  const acc = new SummaryAccumulator(engine.periods, engine.stepsPerYear, fund.size);
+  const total = end - start;
+  const onProgress = options.onProgress;
+  for (let i = start; i < end; i++) {
+    engine.runPath(seed, i);
+    acc.addPath(engine);
+    if (onProgress !== undefined && (i - start + 1) % 1000 === 0 && i + 1 < end) onProgress(i - start + 1, total);
+  }
+  if (onProgress !== undefined) onProgress(total, total);
+  return finalizeSummary(acc.toState(), {
+    engineVersion: ENGINE_VERSION,
+    seed,
+    pathRanges: unionRanges([[start, end]]),
+    granularity,
+    stepsPerYear: STEPS_PER_YEAR[granularity],
+    periods: engine.periods,
+    configHash: configHash(fund, portfolio),
+    size: fund.size,
+  });
+}
+
+/** The ledger of one path (debugging, tests): per-period arrays and totals, dollars. */
+export interface PathLedger {
+  stepsPerYear: number;
+  periods: number;
+  years: number[];
+  /** Capital called from all partners (LP share = 1 − gp_commitment_rate). */
+  calls: number[];
+  advances: number[];
+  proceeds: number[];
+  /** Origination fees kept by the fund (recipient "fund"). */
+  fundFeeIncome: number[];
+  managementFees: number[];
+  /** Fund expenses and set-up costs paid. */
+  expenses: number[];
+  distributions: number[];
+  lpDistributions: number[];
+  gpDistributions: number[];
+  /** GP carried interest inside gpDistributions (after any clawback). */
+  carry: number[];
+  cash: number[];
+  nav: number[];
+  gpOriginationFees: number;
+  unpaidFees: number;
+  zoneDefaults: number[];
+  zoneExits: number[];
+  zoneLosses: number[];
+  conservationError: number;
+  /** Annualised IRRs; null when undefined. */
+  irr: { gross: number | null; fund: number | null; lp: number | null; gp: number | null };
+}
+
+/** Runs a single path `path` of the simulation seeded by `seed` and returns its full ledger. */
+export function simulatePath(
+  fund: Fund,
+  options: { seed: number; path: number; granularity: Granularity; portfolio?: Portfolio },
+): PathLedger {
+  const seed = checkInt(options?.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  const path = checkInt(options.path, 'path', 0, MAX_PATHS);
+  const granularity = checkGranularity(options.granularity);
+  const { engine: e } = prepare(fund, seed, granularity, options.portfolio);
+  e.runPath(seed, path);
+  const arr = (a: Float64Array) => Array.from(a);
+  const nn = (x: number) => (Number.isFinite(x) ? x : null);
+  const years: number[] = [];
+  for (let k = 0; k <= e.periods; k++) years.push(k / e.stepsPerYear);
+  return {
+    stepsPerYear: e.stepsPerYear,
+    periods: e.periods,
+    years,
+    calls: arr(e.calls),
+    advances: arr(e.advances),
+    proceeds: arr(e.proceeds),
+    fundFeeIncome: arr(e.fundFeeIncome),
+    managementFees: arr(e.managementFees),
+    expenses: arr(e.expenses),
+    distributions: arr(e.distributions),
+    lpDistributions: arr(e.lpDistributions),
+    gpDistributions: arr(e.gpDistributions),
+    carry: arr(e.carry),
+    cash: arr(e.cash),
+    nav: arr(e.nav),
+    gpOriginationFees: e.gpOriginationFees,
+    unpaidFees: e.feesPayable,
+    zoneDefaults: arr(e.zoneDefaults),
+    zoneExits: arr(e.zoneExits),
+    zoneLosses: arr(e.zoneLosses),
+    conservationError: e.conservationError,
+    irr: { gross: nn(e.grossIrr), fund: nn(e.fundIrr), lp: nn(e.lpIrr), gp: nn(e.gpIrr) },
+  };
+}
+
+/** FNV-1a (two 32-bit lanes) of the canonical JSON (sorted keys) of fund and portfolio loans. */
+export function configHash(fund: Fund, portfolio: Portfolio): string {
+  const { id: _id, version: _v, created_at: _c, updated_at: _u, ...params } = fund;
+  const text = canonical({ fund: params, loans: portfolio.loans });
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193 + 0x100);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

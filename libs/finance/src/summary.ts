@@ -1,0 +1,500 @@
+import { FinanceError } from './errors.js';
+import type { SimulationEngine } from './simulate-engine.js';
+import type { BandState, ScalarState } from './summary-state.js';
+import {
+  BandAccumulator,
+  ExactSum,
+  exactMoments,
+  histLowerTailMean,
+  histPercentile,
+  mergeBand,
+  mergeScalar,
+  ScalarAccumulator,
+} from './summary-state.js';
+import type { ExactSumState } from './summary-state.js';
+import type { Granularity, Zone } from './types.js';
+
+/** Distribution of a per-path metric over paths. `count` = paths with a defined value, `missing` = undefined ones. */
+export interface MetricDistribution {
+  mean: number;
+  sd: number;
+  count: number;
+  missing: number;
+  min: number;
+  max: number;
+  p1: number;
+  p5: number;
+  p10: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+/**
+ * Metrics of one economic level. IRRs are annual decimals; multiples are ratios;
+ * `payback_years` is years from the first close to the first period where cumulative
+ * net flow (distributions − contributions) is ≥ 0. `var95` is the 5th percentile of the
+ * metric (the level not beaten on 95% of paths), `cvar95` the mean of the worst 5%.
+ */
+export interface LevelSummary {
+  irr: MetricDistribution;
+  tvpi: MetricDistribution;
+  dpi: MetricDistribution;
+  moic: MetricDistribution;
+  payback_years: MetricDistribution;
+  /** Share of paths with TVPI < 1. */
+  probability_of_loss: number;
+  var95: { irr: number; tvpi: number };
+  cvar95: { irr: number; tvpi: number };
+}
+
+/** Per-period percentile bands (fan chart); arrays are indexed like `years`. */
+export interface Band {
+  p5: number[];
+  p25: number[];
+  p50: number[];
+  p75: number[];
+  p95: number[];
+}
+
+export interface ZoneSummary {
+  /** Mean per path. */
+  loans: number;
+  defaults: number;
+  exits: number;
+  /** Mean dollars lost per path (advance − proceeds on loans that returned less than their advance). */
+  losses: number;
+  /** Share of resolved loans that defaulted, over all paths. */
+  default_rate: number;
+}
+
+export const LEVELS = ['gross', 'fund', 'lp', 'gp'] as const;
+export type Level = (typeof LEVELS)[number];
+const LEVEL_METRICS = ['irr', 'tvpi', 'dpi', 'moic', 'payback_years'] as const;
+const ZONE_KEYS: Zone[] = ['green', 'orange', 'red'];
+
+/** The mergeable state: everything else in a summary is derived from it. */
+export interface SummaryState {
+  scalars: Record<string, ScalarState>;
+  /** Exact integer counters (path counts, loan counts). */
+  counters: Record<string, number>;
+  /** Exact dollar sums (means per path). */
+  sums: Record<string, ExactSumState>;
+  bands: { nav: BandState; lp_distributions: BandState; dpi: BandState; tvpi: BandState };
+  /** Largest relative conservation error seen on any path. */
+  conservation_max_error: number;
+}
+
+/**
+ * Result of a simulation (or of merged shards). Plain JSON. Levels: `gross` (loans:
+ * advances out, proceeds in), `fund` (net of fees, all partners, before carry), `lp`
+ * (investors, after fees and carry), `gp` (GP commitment plus carry; fees apart in
+ * `gp_economics`).
+ */
+export interface SimulationSummary {
+  engineVersion: string;
+  seed: number;
+  /** Number of paths summarised. */
+  paths: number;
+  /** Covered path index ranges [start, end), sorted and coalesced. */
+  pathRanges: [number, number][];
+  granularity: Granularity;
+  stepsPerYear: number;
+  periods: number;
+  /** Fingerprint of (fund, portfolio): shards of different inputs cannot be merged. */
+  configHash: string;
+  /** Fund size (dollars); NAV and distribution bands are stored as multiples of it. */
+  fundSize: number;
+  gross: LevelSummary;
+  fund: LevelSummary;
+  lp: LevelSummary;
+  gp: LevelSummary;
+  /** Max drawdown of total value (NAV + cumulative distributions) from its running peak, fraction. */
+  max_drawdown: MetricDistribution;
+  /** Mean per path, dollars. */
+  gp_economics: { management_fees: number; origination_fees: number; carried_interest: number };
+  bands: { years: number[]; nav: Band; lp_distributions: Band; dpi: Band; tvpi: Band };
+  zones: Record<Zone, ZoneSummary>;
+  /** Mean number of initial loans per path that could not be funded (commitments exhausted). */
+  unfunded_loans: number;
+  conservation_max_error: number;
+  state: SummaryState;
+}
+
+const RATIO_SCALE = 2 ** 24;
+const DOLLAR_SCALE = 2 ** 4;
+const BAND_BINS = 1000;
+
+function scalarFor(metric: (typeof LEVEL_METRICS)[number] | 'drawdown', stepsPerYear: number, periods: number): ScalarAccumulator {
+  switch (metric) {
+    case 'irr':
+      return new ScalarAccumulator(-1, 1e-4, 40_000, RATIO_SCALE);
+    case 'payback_years':
+      return new ScalarAccumulator(-0.5 / stepsPerYear, 1 / stepsPerYear, periods + 1, RATIO_SCALE);
+    case 'drawdown':
+      return new ScalarAccumulator(0, 1e-4, 10_001, RATIO_SCALE);
+    default:
+      return new ScalarAccumulator(0, 2.5e-4, 40_000, RATIO_SCALE);
+  }
+}
+
+/** Streams per-path results of a {@link SimulationEngine} into the mergeable state. */
+export class SummaryAccumulator {
+  private readonly scalars = new Map<string, ScalarAccumulator>();
+  private readonly levelAcc: ScalarAccumulator[][] = [];
+  private readonly drawdown: ScalarAccumulator;
+  private readonly counters: Record<string, number> = {};
+  private readonly sums = new Map<string, ExactSum>();
+  private readonly bandNav: BandAccumulator;
+  private readonly bandLp: BandAccumulator;
+  private readonly bandDpi: BandAccumulator;
+  private readonly bandTvpi: BandAccumulator;
+  private conservationMax = 0;
+  private readonly mgmtSum = new ExactSum(DOLLAR_SCALE);
+  private readonly origSum = new ExactSum(DOLLAR_SCALE);
+  private readonly carrySum = new ExactSum(DOLLAR_SCALE);
+  private readonly lossSums = [new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE)];
+  private readonly contrib: Float64Array;
+  private readonly dist: Float64Array;
+
+  constructor(
+    private readonly periods: number,
+    private readonly stepsPerYear: number,
+    private readonly size: number,
+  ) {
+    for (const level of LEVELS) {
+      const row: ScalarAccumulator[] = [];
+      for (const m of LEVEL_METRICS) {
+        const acc = scalarFor(m, stepsPerYear, periods);
+        this.scalars.set(`${level}.${m}`, acc);
+        row.push(acc);
+      }
+      this.levelAcc.push(row);
+    }
+    this.drawdown = scalarFor('drawdown', stepsPerYear, periods);
+    this.scalars.set('max_drawdown', this.drawdown);
+    for (const level of LEVELS) this.counters[`${level}.loss`] = 0;
+    for (const z of ZONE_KEYS) {
+      this.counters[`zone.${z}.loans`] = 0;
+      this.counters[`zone.${z}.defaults`] = 0;
+      this.counters[`zone.${z}.exits`] = 0;
+    }
+    this.counters.paths = 0;
+    this.counters.unfunded_loans = 0;
+    this.sums.set('gp.management_fees', this.mgmtSum);
+    this.sums.set('gp.origination_fees', this.origSum);
+    this.sums.set('gp.carried_interest', this.carrySum);
+    ZONE_KEYS.forEach((z, i) => this.sums.set(`zone.${z}.losses`, this.lossSums[i]));
+    const P = periods + 1;
+    this.bandNav = new BandAccumulator(P, 0, 0.0025, BAND_BINS);
+    this.bandLp = new BandAccumulator(P, 0, 0.005, BAND_BINS);
+    this.bandDpi = new BandAccumulator(P, 0, 0.005, BAND_BINS);
+    this.bandTvpi = new BandAccumulator(P, 0, 0.005, BAND_BINS);
+    this.contrib = new Float64Array(P);
+    this.dist = new Float64Array(P);
+  }
+
+  /** Adds the path last run by `engine`. */
+  addPath(e: SimulationEngine): void {
+    const n = this.periods;
+    const S = this.stepsPerYear;
+    const g = e.fund.fee_structure.gp_commitment_rate;
+    const endCash = e.cash[n];
+    this.counters.paths++;
+    // Per level: contributions/distributions vectors (investor view).
+    for (let l = 0; l < 4; l++) {
+      let share = 1;
+      for (let k = 0; k <= n; k++) {
+        switch (l) {
+          case 0:
+            this.contrib[k] = e.advances[k];
+            this.dist[k] = e.proceeds[k];
+            break;
+          case 1:
+            this.contrib[k] = e.calls[k];
+            this.dist[k] = e.distributions[k];
+            break;
+          case 2:
+            share = 1 - g;
+            this.contrib[k] = share * e.calls[k];
+            this.dist[k] = e.lpDistributions[k];
+            break;
+          default:
+            share = g;
+            this.contrib[k] = share * e.calls[k];
+            this.dist[k] = e.gpDistributions[k];
+        }
+      }
+      const navEnd = l === 0 ? 0 : share * endCash;
+      let paidIn = 0;
+      let distributed = 0;
+      let payback = Number.NaN;
+      for (let k = 0; k <= n; k++) {
+        paidIn += this.contrib[k];
+        distributed += this.dist[k];
+        if (payback !== payback && paidIn > 0 && distributed >= paidIn) payback = k / S;
+      }
+      const irr = l === 0 ? e.grossIrr : l === 1 ? e.fundIrr : l === 2 ? e.lpIrr : e.gpIrr;
+      const row = this.levelAcc[l];
+      row[0].add(irr);
+      if (paidIn > 0) {
+        const tvpi = (distributed + navEnd) / paidIn;
+        row[1].add(tvpi);
+        row[2].add(distributed / paidIn);
+        row[3].add(tvpi);
+        row[4].add(payback);
+        if (tvpi < 1) this.counters[`${LEVELS[l]}.loss`]++;
+      } else {
+        row[1].add(Number.NaN);
+        row[2].add(Number.NaN);
+        row[3].add(Number.NaN);
+        row[4].add(Number.NaN);
+      }
+    }
+    // Bands and drawdown.
+    const lpShare = 1 - g;
+    let cumCalls = 0;
+    let cumLp = 0;
+    let cumDist = 0;
+    let peak = 0;
+    let maxDd = 0;
+    const size = this.size;
+    for (let k = 0; k <= n; k++) {
+      cumCalls += lpShare * e.calls[k];
+      cumLp += e.lpDistributions[k];
+      cumDist += e.distributions[k];
+      const nav = e.nav[k];
+      this.bandNav.add(k, nav / size);
+      this.bandLp.add(k, cumLp / size);
+      this.bandDpi.add(k, cumCalls > 0 ? cumLp / cumCalls : 0);
+      this.bandTvpi.add(k, cumCalls > 0 ? (cumLp + lpShare * nav) / cumCalls : 0);
+      const tv = nav + cumDist;
+      if (tv > peak) peak = tv;
+      else if (peak > 0) {
+        const dd = (peak - tv) / peak;
+        if (dd > maxDd) maxDd = dd;
+      }
+    }
+    this.drawdown.add(maxDd);
+    for (let z = 0; z < 3; z++) {
+      const key = ZONE_KEYS[z];
+      this.counters[`zone.${key}.loans`] += e.zoneLoans[z];
+      this.counters[`zone.${key}.defaults`] += e.zoneDefaults[z];
+      this.counters[`zone.${key}.exits`] += e.zoneExits[z];
+      this.lossSums[z].add(e.zoneLosses[z]);
+    }
+    let mgmt = 0;
+    let carry = 0;
+    for (let k = 0; k <= n; k++) {
+      mgmt += e.managementFees[k];
+      carry += e.carry[k];
+    }
+    this.mgmtSum.add(mgmt);
+    this.carrySum.add(carry);
+    this.origSum.add(e.gpOriginationFees);
+    this.counters.unfunded_loans += e.unfundedLoans;
+    if (e.conservationError > this.conservationMax) this.conservationMax = e.conservationError;
+  }
+
+  toState(): SummaryState {
+    const scalars: Record<string, ScalarState> = {};
+    for (const [k, v] of this.scalars) scalars[k] = v.toState();
+    const sums: Record<string, ExactSumState> = {};
+    for (const [k, v] of this.sums) sums[k] = v.toState();
+    return {
+      scalars,
+      counters: { ...this.counters },
+      sums,
+      bands: { nav: this.bandNav.toState(), lp_distributions: this.bandLp.toState(), dpi: this.bandDpi.toState(), tvpi: this.bandTvpi.toState() },
+      conservation_max_error: this.conservationMax,
+    };
+  }
+}
+
+const PCTS = [
+  ['p1', 0.01],
+  ['p5', 0.05],
+  ['p10', 0.1],
+  ['p25', 0.25],
+  ['p50', 0.5],
+  ['p75', 0.75],
+  ['p90', 0.9],
+  ['p95', 0.95],
+  ['p99', 0.99],
+] as const;
+
+function distribution(s: ScalarState): MetricDistribution {
+  const { mean, sd } = exactMoments(s.sums, s.count);
+  const min = s.min ?? 0;
+  const max = s.max ?? 0;
+  const out = { mean, sd, count: s.count, missing: s.missing, min, max } as MetricDistribution;
+  for (const [name, p] of PCTS) out[name] = histPercentile(s.hist, s.count, p, min, max);
+  return out;
+}
+
+function tailMean(s: ScalarState): number {
+  return histLowerTailMean(s.hist, s.count, 0.05, s.min ?? 0, s.max ?? 0);
+}
+
+function band(b: BandState, scale: number, n: number): Band {
+  const out: Band = { p5: [], p25: [], p50: [], p75: [], p95: [] };
+  const hi = b.lo + b.width * b.bins;
+  for (const p of b.periods) {
+    const h = { lo: b.lo, width: b.width, offset: p.offset, counts: p.counts };
+    out.p5.push(histPercentile(h, n, 0.05, b.lo, hi) * scale);
+    out.p25.push(histPercentile(h, n, 0.25, b.lo, hi) * scale);
+    out.p50.push(histPercentile(h, n, 0.5, b.lo, hi) * scale);
+    out.p75.push(histPercentile(h, n, 0.75, b.lo, hi) * scale);
+    out.p95.push(histPercentile(h, n, 0.95, b.lo, hi) * scale);
+  }
+  return out;
+}
+
+export interface SummaryMeta {
+  engineVersion: string;
+  seed: number;
+  pathRanges: [number, number][];
+  granularity: Granularity;
+  stepsPerYear: number;
+  periods: number;
+  configHash: string;
+  size: number;
+}
+
+/** Derives every reported figure from the mergeable state (deterministic). */
+export function finalizeSummary(state: SummaryState, meta: SummaryMeta): SimulationSummary {
+  const paths = state.counters.paths;
+  const level = (l: Level): LevelSummary => {
+    const sc = (m: string) => state.scalars[`${l}.${m}`];
+    const irr = distribution(sc('irr'));
+    const tvpi = distribution(sc('tvpi'));
+    return {
+      irr,
+      tvpi,
+      dpi: distribution(sc('dpi')),
+      moic: distribution(sc('moic')),
+      payback_years: distribution(sc('payback_years')),
+      probability_of_loss: paths > 0 ? state.counters[`${l}.loss`] / paths : 0,
+      var95: { irr: irr.p5, tvpi: tvpi.p5 },
+      cvar95: { irr: tailMean(sc('irr')), tvpi: tailMean(sc('tvpi')) },
+    };
+  };
+  const perPath = (s: ExactSumState) => exactMoments(s, paths).mean;
+  const zones = {} as Record<Zone, ZoneSummary>;
+  for (const z of ZONE_KEYS) {
+    const loans = state.counters[`zone.${z}.loans`];
+    const defaults = state.counters[`zone.${z}.defaults`];
+    zones[z] = {
+      loans: paths > 0 ? loans / paths : 0,
+      defaults: paths > 0 ? defaults / paths : 0,
+      exits: paths > 0 ? state.counters[`zone.${z}.exits`] / paths : 0,
+      losses: perPath(state.sums[`zone.${z}.losses`]),
+      default_rate: loans > 0 ? defaults / loans : 0,
+    };
+  }
+  const years: number[] = [];
+  for (let k = 0; k <= meta.periods; k++) years.push(k / meta.stepsPerYear);
+  return {
+    engineVersion: meta.engineVersion,
+    seed: meta.seed,
+    paths,
+    pathRanges: meta.pathRanges,
+    granularity: meta.granularity,
+    stepsPerYear: meta.stepsPerYear,
+    periods: meta.periods,
+    configHash: meta.configHash,
+    fundSize: meta.size,
+    gross: level('gross'),
+    fund: level('fund'),
+    lp: level('lp'),
+    gp: level('gp'),
+    max_drawdown: distribution(state.scalars.max_drawdown),
+    gp_economics: {
+      management_fees: perPath(state.sums['gp.management_fees']),
+      origination_fees: perPath(state.sums['gp.origination_fees']),
+      carried_interest: perPath(state.sums['gp.carried_interest']),
+    },
+    bands: {
+      years,
+      nav: band(state.bands.nav, meta.size, paths),
+      lp_distributions: band(state.bands.lp_distributions, meta.size, paths),
+      dpi: band(state.bands.dpi, 1, paths),
+      tvpi: band(state.bands.tvpi, 1, paths),
+    },
+    zones,
+    unfunded_loans: paths > 0 ? state.counters.unfunded_loans / paths : 0,
+    conservation_max_error: state.conservation_max_error,
+    state,
+  };
+}
+
+/** Sorted, coalesced union of path ranges; throws on overlap. */
+export function unionRanges(ranges: [number, number][]): [number, number][] {
+  const sorted = ranges.filter((r) => r[1] > r[0]).map((r) => [r[0], r[1]] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && r[0] < last[1]) throw new FinanceError(`overlapping path ranges [${last[0]}, ${last[1]}) and [${r[0]}, ${r[1]})`, 'SUMMARY_OVERLAP');
+    if (last !== undefined && r[0] === last[1]) last[1] = r[1];
+    else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Merges shard summaries of ONE simulation (same engine version, seed, granularity and
+ * inputs; disjoint path ranges) into the summary of their union. Exact: merging any
+ * split of [0, N) gives the same JSON as simulating [0, N) in one call.
+ */
+export function mergeSummaries(parts: SimulationSummary[]): SimulationSummary {
+  if (!Array.isArray(parts) || parts.length === 0) throw new FinanceError('mergeSummaries needs at least one summary', 'SUMMARY_EMPTY');
+  const first = parts[0];
+  for (const p of parts) {
+    if (p.engineVersion !== first.engineVersion || p.seed !== first.seed || p.granularity !== first.granularity || p.periods !== first.periods || p.configHash !== first.configHash || p.fundSize !== first.fundSize) {
+      throw new FinanceError('summaries come from different simulations (engine version, seed, granularity or inputs differ)', 'SUMMARY_MISMATCH');
+    }
+  }
+  let state = first.state;
+  for (let i = 1; i < parts.length; i++) state = mergeStates(state, parts[i].state);
+  const size = first.fundSize;
+  return finalizeSummary(state, {
+    engineVersion: first.engineVersion,
+    seed: first.seed,
+    pathRanges: unionRanges(parts.flatMap((p) => p.pathRanges)),
+    granularity: first.granularity,
+    stepsPerYear: first.stepsPerYear,
+    periods: first.periods,
+    configHash: first.configHash,
+    size,
+  });
+}
+
+function mergeStates(a: SummaryState, b: SummaryState): SummaryState {
+  const scalars: Record<string, ScalarState> = {};
+  for (const k of Object.keys(a.scalars)) scalars[k] = mergeScalar(a.scalars[k], b.scalars[k]);
+  const counters: Record<string, number> = {};
+  for (const k of Object.keys(a.counters)) counters[k] = a.counters[k] + b.counters[k];
+  const sums: Record<string, ExactSumState> = {};
+  for (const k of Object.keys(a.sums)) {
+    sums[k] = {
+      scale: a.sums[k].scale,
+      sum: (BigInt(a.sums[k].sum) + BigInt(b.sums[k].sum)).toString(),
+      sumSq: (BigInt(a.sums[k].sumSq) + BigInt(b.sums[k].sumSq)).toString(),
+    };
+  }
+  return {
+    scalars,
+    counters,
+    sums,
+    bands: {
+      nav: mergeBand(a.bands.nav, b.bands.nav),
+      lp_distributions: mergeBand(a.bands.lp_distributions, b.bands.lp_distributions),
+      dpi: mergeBand(a.bands.dpi, b.bands.dpi),
+      tvpi: mergeBand(a.bands.tvpi, b.bands.tvpi),
+    },
+    conservation_max_error: Math.max(a.conservation_max_error, b.conservation_max_error),
+  };
+}
