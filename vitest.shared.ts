@@ -5,13 +5,14 @@ import { defineConfig } from 'vitest/config';
 
 const libs = fileURLToPath(new URL('./libs/', import.meta.url));
 
-export function vitestConfig(options: { testTimeout?: number; fileParallelism?: boolean } = {}) {
+export function vitestConfig(options: { testTimeout?: number; fileParallelism?: boolean; exclude?: string[] } = {}) {
   return defineConfig({
     resolve: {
       alias: [{ find: /^@equihome\/([a-z-]+)$/, replacement: `${libs}$1/src/index.ts` }],
     },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      exclude: ['**/node_modules/**', '**/dist/**', ...(options.exclude ?? [])],
       environment: 'node',
       testTimeout: options.testTimeout ?? 20_000,
       hookTimeout: 30_000,
