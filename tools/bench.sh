@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm run bench`: every benchmark, printed figures (never asserted in tests).
+#   finance: Monte Carlo engine (paths/s, ms per 10k paths, monthly vs yearly, linearity,
+#            peak RSS of a 1,000,000-path run) and the efficient frontier (50 assets, 50 points)
+#   portfolio-service: a 10,000-loan portfolio generated, stored and returned through the route
+# Pass --quick to skip the 1,000,000-path memory run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run() { echo; echo "== $1"; shift; "$@"; }
+run "finance: simulateFund" npx tsx libs/finance/bench/simulate.bench.ts
+if [ "${1:-}" != "--quick" ]; then
+  run "finance: simulateFund, 1,000,000 paths (peak RSS)" npx tsx libs/finance/bench/simulate.bench.ts --million
+fi
+run "finance: efficientFrontier" npx tsx libs/finance/bench/frontier.bench.ts
+bash tools/local-stack.sh >/dev/null
+run "portfolio-service: generate 10,000 loans" npx tsx --conditions=@equihome/source apps/portfolio-service/bench/generate.bench.ts
