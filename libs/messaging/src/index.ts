@@ -5,7 +5,7 @@ export type { ConsumeEventsOptions, DeliveryContext, EventConsumer, EventHandler
 export { DEFAULT_RPC_TIMEOUT_MS, problemFromError } from './rpc.js';
 export type { RequestOptions, Responder, RpcHandler, ServeOptions } from './rpc.js';
 export type { LiveEventHandler, LiveSubscription } from './live-subscription.js';
-export { DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_AGE_MS } from './stream.js';
+export { DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_AGE_MS, eventStreamSubjects } from './stream.js';
 export type { EnsureStreamOptions } from './stream.js';
 export {
   MessagingError,

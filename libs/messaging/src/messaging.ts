@@ -1,7 +1,6 @@
 import {
   eventSchemas,
   STREAM_NAME,
-  STREAM_SUBJECTS,
   type EventData,
   type EventEnvelope,
   type EventSubject,
@@ -18,7 +17,7 @@ import { MessagingError, MessagingUnavailableError } from './errors.js';
 import { startLiveSubscription, type LiveEventHandler, type LiveSubscription } from './live-subscription.js';
 import { consoleLogger, errorMessage, type MessagingLogger } from './logger.js';
 import { sendRequest, startResponder, type RequestOptions, type Responder, type RpcHandler, type ServeOptions } from './rpc.js';
-import { ensureStream, type EnsureStreamOptions } from './stream.js';
+import { ensureStream, eventStreamSubjects, type EnsureStreamOptions } from './stream.js';
 import { SubjectMapper } from './subjects.js';
 import { uuidv7 } from './uuid-v7.js';
 import { parseOrThrow } from './validation.js';
@@ -166,7 +165,7 @@ class NatsMessaging implements Messaging {
     await ensureStream(this.jsm, {
       ...options,
       name: options.name ?? this.stream,
-      subjects: options.subjects ?? STREAM_SUBJECTS.map((s) => this.subjects.toWire(s)),
+      subjects: options.subjects ?? eventStreamSubjects(Object.keys(eventSchemas)).map((s) => this.subjects.toWire(s)),
     });
   }
 

@@ -9,11 +9,23 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 
+/**
+ * Logical subjects the event stream stores: one `equihome.<entity>.>` per entity of
+ * `eventSchemas` (fund, portfolio, simulation…). Deliberately NOT `equihome.>` (the domain's
+ * STREAM_SUBJECTS): that would also capture the `equihome.rpc.*` request subjects, so the
+ * stream would store every request and answer it with a PubAck, racing the real responder
+ * (and "no responders" could never be detected).
+ */
+export function eventStreamSubjects(eventSubjects: readonly string[]): string[] {
+  const entities = new Set(eventSubjects.map((s) => s.split('.').slice(0, 2).join('.')));
+  return [...entities].sort().map((e) => `${e}.>`);
+}
+
 /** Options of `ensureStream`; durations in milliseconds. */
 export interface EnsureStreamOptions {
   /** Stream name (default: the connection's stream, `EQUIHOME`). */
   name?: string;
-  /** Wire subjects (default: `equihome.>` mapped through the subject prefix). */
+  /** Wire subjects (default: `eventStreamSubjects(eventSchemas)` mapped through the subject prefix). Must not cover `equihome.rpc.>`. */
   subjects?: string[];
   /** Maximum age of a stored event, ms (default 30 days). */
   maxAgeMs?: number;

@@ -258,7 +258,7 @@ describe('consumer and stream setup', () => {
     await m.ensureStream();
     await m.ensureStream();
     const info = await m.jsm.streams.info(world.stream);
-    expect(info.config.subjects).toEqual([`${world.prefix}.>`]);
+    expect(info.config.subjects).toEqual(['fund', 'portfolio', 'simulation'].map((e) => `${world.prefix}.${e}.>`));
     expect(info.config.duplicate_window).toBe(2 * 60 * 1e9);
     await m.ensureStream({ maxAgeMs: 3_600_000 });
     const updated = await m.jsm.streams.info(world.stream);

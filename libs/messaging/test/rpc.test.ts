@@ -28,6 +28,7 @@ describe('request/reply', () => {
   it('answers a typed request with the validated reply', async () => {
     const server = await world.open('fund-service');
     const client = await world.open('simulation-worker');
+    await server.ensureStream();
     const asked: string[] = [];
     server.serve('equihome.rpc.fund.get', async (req) => {
       asked.push(req.id);
@@ -42,8 +43,10 @@ describe('request/reply', () => {
     expect(fund.fee_structure.management_fee_rate).toBe(0.02);
   });
 
-  it('fails fast with RpcNoRespondersError when nobody serves the subject', async () => {
+  it('fails fast with RpcNoRespondersError when nobody serves the subject, even with the event stream in place', async () => {
     const client = await world.open();
+    // The stream must not capture equihome.rpc.* (it would answer requests with a PubAck).
+    await client.ensureStream();
     const err = await client.request('equihome.rpc.portfolio.get', { id: 'p1' }, { timeoutMs: 15_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpcNoRespondersError);
     expect((err as RpcNoRespondersError).subject).toBe('equihome.rpc.portfolio.get');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MessagingValidationError, problemFromError, retryDelay, SubjectMapper, uuidv7 } from '../src/index.js';
+import { eventSchemas } from '@equihome/domain';
+import { eventStreamSubjects, MessagingValidationError, problemFromError, retryDelay, SubjectMapper, uuidv7 } from '../src/index.js';
 
 describe('uuidv7', () => {
   it('encodes the millisecond timestamp as in the RFC 9562 Appendix A.6 example', () => {
@@ -73,5 +74,15 @@ describe('problemFromError', () => {
   it('answers 400 with the field errors for a validation error', () => {
     const err = new MessagingValidationError('s', [{ path: 'id', message: 'Too small' }]);
     expect(problemFromError(err, 's')).toMatchObject({ status: 400, errors: [{ path: 'id', message: 'Too small' }] });
+  });
+});
+
+describe('eventStreamSubjects', () => {
+  it('covers every event subject with one wildcard per entity and never the rpc subjects', () => {
+    const subjects = eventStreamSubjects(Object.keys(eventSchemas));
+    expect(subjects).toEqual(['equihome.fund.>', 'equihome.portfolio.>', 'equihome.simulation.>']);
+    const covered = (s: string) => subjects.some((w) => s.startsWith(w.slice(0, -1)));
+    expect(Object.keys(eventSchemas).every(covered)).toBe(true);
+    expect(covered('equihome.rpc.fund.get')).toBe(false);
   });
 });
