@@ -17,6 +17,7 @@ export {
   type HttpProblemOptions,
   type ProblemBody,
   type ProblemFieldError,
+  type ProblemResponse,
 } from './problem.js';
 export { sendProblem, toHttpProblem } from './error-handler.js';
 export { createTokenVerifier, isRole, roleAtLeast, ROLES, signDevToken, type AuthUser, type DevTokenOptions, type Role, type TokenVerifier } from './auth.js';

@@ -114,7 +114,18 @@ export const unprocessable = (detail: string, errors?: ProblemFieldError[], code
 export const serviceUnavailable = (detail: string, retryAfterSeconds = 5, code = 'SERVICE_UNAVAILABLE') =>
   new HttpProblem({ status: 503, code, detail, headers: { 'retry-after': String(Math.max(0, Math.ceil(retryAfterSeconds))) } });
 
-/** Shortcut for route response declarations: `problemResponses(400, 404)` → `{ 400: ProblemSchema, 404: ProblemSchema }`. */
-export function problemResponses<S extends number>(...statuses: S[]): Record<S, typeof ProblemSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, ProblemSchema])) as Record<S, typeof ProblemSchema>;
+/** A response declaration whose body is a problem document sent as `application/problem+json`. */
+export type ProblemResponse = {
+  description: string;
+  content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+};
+
+/**
+ * Error replies for a route's `response` schema, documented in OpenAPI as
+ * `application/problem+json`: `response: { 200: Fund, ...problemResponses(404, 409) }`.
+ */
+export function problemResponses<S extends number>(...statuses: S[]): Record<S, ProblemResponse> {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: statusTitle(s), content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } }]),
+  ) as Record<S, ProblemResponse>;
 }

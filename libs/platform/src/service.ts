@@ -37,6 +37,8 @@ export interface ServiceOptions<C extends z.ZodRawShape> {
   /** Run in order at shutdown, after HTTP has drained (close NATS, DB pools, Redis). */
   onClose?: Array<() => Promise<unknown>>;
   openapi?: OpenApiOptions;
+  /** Where pino writes its JSON lines; default stdout. (Tests capture logs with it.) */
+  logStream?: { write(line: string): void };
 }
 
 export interface Service<C extends z.ZodRawShape = Record<never, never>> {
@@ -69,11 +71,11 @@ function trustHops(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
+/** `*` → any origin; a comma list → only those origins are reflected; unset → CORS off. */
 function corsOrigin(value: string | undefined): boolean | string | string[] {
   if (value === undefined) return false;
   if (value === '*') return '*';
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
-  return list.length === 1 ? list[0] : list;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /**
@@ -87,7 +89,10 @@ export async function createService<C extends z.ZodRawShape = Record<never, neve
   let closing = false;
 
   const app = Fastify({
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, base: { service: options.name, version } },
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : { level: config.LOG_LEVEL, base: { service: options.name, version }, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: config.BODY_LIMIT_BYTES,
     // A hop count n trusts the n nearest proxies (proxy-addr semantics).
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,

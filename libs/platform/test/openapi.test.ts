@@ -20,7 +20,8 @@ describe('OpenAPI', () => {
     expect(body.required).toEqual(['name', 'loan_parameters']);
     expect(body.properties.loan_parameters.properties.zone_allocations.type).toBe('array');
     expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '413']);
-    expect(post.responses['400'].content['application/json'].schema.required).toEqual(['type', 'title', 'status']);
+    expect(post.responses['400'].description).toBe('Bad Request');
+    expect(post.responses['400'].content['application/problem+json'].schema.required).toEqual(['type', 'title', 'status']);
     const get = doc.paths['/api/things/{id}'].get;
     expect(get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:size']);
   });
