@@ -167,12 +167,13 @@ export async function startConsumer<S extends EventSubject>(deps: ConsumerDeps, 
             logger.warn({ ...log, err: errorMessage(err) }, 'could not settle message');
           }
         }
+        if (stopped || deps.isClosed()) return;
+        logger.warn(log, 'consumer iterator ended: restarting in 1 s');
       } catch (err) {
-        if (stopped) return;
+        if (stopped || deps.isClosed()) return;
         logger.error({ ...log, err: errorMessage(err) }, 'consumer failed: restarting in 1 s');
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
-      if (deps.isClosed()) return;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   };
 

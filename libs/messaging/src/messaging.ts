@@ -81,8 +81,12 @@ export interface Messaging {
   subscribe(pattern: string, handler: LiveEventHandler): LiveSubscription;
   /** Readiness: resolves when the server answers a ping within `timeoutMs` (default 2 000). */
   ping(timeoutMs?: number): Promise<void>;
-  /** Drains subscriptions and consumers, then closes the connection. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stops consumers and responders (waiting up to `graceMs`, default
+   * 10 000, for the events and requests in hand), then drains and closes the connection.
+   * Events still unacked after the grace period are redelivered by the server. Idempotent.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -249,18 +253,27 @@ class NatsMessaging implements Messaging {
     }
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
+  close(options: { graceMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.graceMs ?? 10_000);
     return this.closing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(graceMs: number): Promise<void> {
     const stops = [...this.consumers, ...this.responders].map((c) => c.stop());
     this.consumers.clear();
     this.responders.clear();
-    const results = await Promise.allSettled(stops);
-    for (const r of results) {
-      if (r.status === 'rejected') this.logger.warn({ err: errorMessage(r.reason) }, 'stopping a consumer failed');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const results = await Promise.race([Promise.allSettled(stops), grace]);
+    clearTimeout(timer);
+    if (results === 'timeout') {
+      this.logger.warn({ graceMs }, 'handlers still running after the grace period: closing anyway');
+    } else {
+      for (const r of results) {
+        if (r.status === 'rejected') this.logger.warn({ err: errorMessage(r.reason) }, 'stopping a consumer failed');
+      }
     }
     if (!this.nc.isClosed()) {
       try {

@@ -80,3 +80,45 @@ describe('live subscription', () => {
     expect(m.logger.lines.some((l) => l.level === 'error' && l.message === 'live event skipped')).toBe(true);
   });
 });
+
+describe('graceful close', () => {
+  it('close() gives up on a hung handler after graceMs and the event is redelivered to the next replica', async () => {
+    const a = await world.open('worker-a');
+    await a.ensureStream();
+    const durable = `d_${randomToken()}`;
+    let release: () => void = () => undefined;
+    const hung = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started: number[] = [];
+    await a.consume({
+      durable,
+      subject: 'equihome.fund.deleted',
+      ackWaitMs: 1_000,
+      handler: async (_e, ctx) => {
+        started.push(ctx.deliveryCount);
+        await hung;
+      },
+    });
+    await a.publish('equihome.fund.deleted', { id: 'stuck' });
+    await waitFor(() => (started.length > 0 ? started : undefined));
+    await a.close({ graceMs: 100 });
+    expect(a.nc.isClosed()).toBe(true);
+    expect(a.logger.lines.some((l) => l.message.includes('grace period'))).toBe(true);
+
+    const b = await world.open('worker-b');
+    const seen: number[] = [];
+    const consumer = await b.consume({
+      durable,
+      subject: 'equihome.fund.deleted',
+      ackWaitMs: 1_000,
+      handler: async (_e, ctx) => {
+        seen.push(ctx.deliveryCount);
+      },
+    });
+    await waitFor(() => (seen.length > 0 ? seen : undefined));
+    release();
+    await consumer.stop();
+    expect(seen).toEqual([2]);
+  });
+});
