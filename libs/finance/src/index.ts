@@ -12,3 +12,5 @@ export { simulateFund, simulatePath, ENGINE_VERSION, MAX_PATHS } from './simulat
 export type { SimulateOptions, PathLedger } from './simulate.js';
 export { mergeSummaries } from './summary.js';
 export type { SimulationSummary, MetricDistribution, LevelSummary, Band, ZoneSummary, SummaryState } from './summary.js';
+export { sensitivity, applySensitivity, SENSITIVITY_PARAMETERS } from './sensitivity.js';
+export type { SensitivitySpec, SensitivityParameter, TornadoRow, TornadoResult } from './sensitivity.js';
