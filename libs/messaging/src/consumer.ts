@@ -127,7 +127,16 @@ export async function startConsumer<S extends EventSubject>(deps: ConsumerDeps, 
       return;
     }
     // Long handlers tell the server they are still working, so the event is not redelivered meanwhile.
-    const keepAlive = keepAliveMs > 0 ? setInterval(() => m.working(), keepAliveMs) : undefined;
+    const keepAlive =
+      keepAliveMs > 0
+        ? setInterval(() => {
+            try {
+              m.working();
+            } catch {
+              // connection closed: the server redelivers after ackWait, nothing else to do
+            }
+          }, keepAliveMs)
+        : undefined;
     try {
       await options.handler(event, context);
     } catch (err) {

@@ -190,6 +190,10 @@ class NatsMessaging implements Messaging {
       const ack = await this.js.publish(wire, JSON.stringify(envelope), { msgID: envelope.id });
       return { ...envelope, duplicate: ack.duplicate, seq: ack.seq };
     } catch (err) {
+      // A JetStream publish nobody answers is reported as "jetstream is not enabled"; the usual cause is a missing stream.
+      if (err instanceof Error && err.name === 'JetStreamNotEnabled') {
+        throw new MessagingError(`publish ${subject} failed: no stream stores ${wire} (call ensureStream()) or JetStream is not enabled`, { cause: err });
+      }
       throw new MessagingError(`publish ${subject} failed: ${errorMessage(err)}`, { cause: err });
     }
   }

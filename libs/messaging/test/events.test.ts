@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MessagingValidationError, type DeliveryContext } from '../src/index.js';
+import { MessagingError, MessagingValidationError, type DeliveryContext } from '../src/index.js';
 import { randomToken, sampleFund, testWorld, waitFor, waitForAsync, type TestWorld } from './helpers.js';
 
 let world: TestWorld;
@@ -99,6 +99,16 @@ describe('publish and consume through JetStream', () => {
     expect((err2 as MessagingValidationError).field).toBe('paths_done');
     const info = await m.jsm.streams.info(world.stream);
     expect(info.state.messages).toBe(0);
+  });
+});
+
+describe('publish errors', () => {
+  it('fails with a MessagingError telling to call ensureStream when no stream stores the subject', async () => {
+    const m = await world.open();
+    const err = await m.publish('equihome.fund.deleted', { id: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MessagingError);
+    expect((err as Error).message).toMatch(/ensureStream/);
+    expect((err as Error).cause).toBeDefined();
   });
 });
 
