@@ -1,0 +1,57 @@
+import type { Actor, EventSubject, Fund } from '@equihome/domain';
+import { uuidv7, type EventDataInput, type Messaging } from '@equihome/messaging';
+import type { FastifyBaseLogger } from 'fastify';
+
+/**
+ * What fund-service publishes, always AFTER the write has committed:
+ * - `equihome.fund.created` `{ fund, actor }`
+ * - `equihome.fund.updated` `{ fund, actor }`
+ * - `equihome.fund.deleted` `{ id, actor }`
+ * `actor` is the `{ sub, role }` of the caller's token. (fund-service subscribes to nothing;
+ * it answers the `equihome.rpc.fund.get` request, see fund-rpc.ts.)
+ */
+export interface FundEvents {
+  created(fund: Fund, actor: Actor): Promise<void>;
+  updated(fund: Fund, actor: Actor): Promise<void>;
+  deleted(id: string, actor: Actor): Promise<void>;
+}
+
+export interface FundEventsOptions {
+  /** Publish attempts before giving up with an error log line (default 3). */
+  attempts?: number;
+  /** Wait before the 2nd attempt, ms, doubled each time (default 100). */
+  retryDelayMs?: number;
+}
+
+/**
+ * Publishes fund events with retries. Every attempt of one event carries the same envelope
+ * id (`Nats-Msg-Id`), so JetStream stores it once even if an earlier attempt did land.
+ * A publish that still fails is logged (the write has committed; the request succeeds).
+ */
+export function createFundEvents(messaging: Messaging, log: FastifyBaseLogger, options: FundEventsOptions = {}): FundEvents {
+  const attempts = options.attempts ?? 3;
+  const baseDelay = options.retryDelayMs ?? 100;
+
+  async function publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, resourceId: string): Promise<void> {
+    const id = uuidv7();
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await messaging.publish(subject, data, { id });
+        return;
+      } catch (err) {
+        if (attempt === attempts) {
+          log.error({ err, subject, eventId: id, fundId: resourceId, attempts }, 'event not published: giving up');
+          return;
+        }
+        log.warn({ err, subject, eventId: id, fundId: resourceId, attempt }, 'event publish failed: retrying');
+        await new Promise((resolve) => setTimeout(resolve, baseDelay * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  return {
+    created: (fund, actor) => publish('equihome.fund.created', { fund, actor }, fund.id),
+    updated: (fund, actor) => publish('equihome.fund.updated', { fund, actor }, fund.id),
+    deleted: (id, actor) => publish('equihome.fund.deleted', { id, actor }, id),
+  };
+}

@@ -1,0 +1,97 @@
+import type { Fund, FundListQuery, FundParameters } from '@equihome/domain';
+import { badRequest, notFound, preconditionFailed } from '@equihome/platform';
+import { StoreError, VersionConflictError, type DocumentFilter, type DocumentStore } from '@equihome/storage';
+
+/** The collection funds live in (after the optional test prefix). */
+export const FUNDS_COLLECTION = 'funds';
+
+export interface FundPage {
+  items: Fund[];
+  /** Opaque; `null` on the last page. */
+  next_cursor: string | null;
+}
+
+/**
+ * fund-service's persistence. Every failure a caller can cause is an `HttpProblem`
+ * (`FUND_NOT_FOUND` 404, `FUND_VERSION_MISMATCH` 412, `BAD_CURSOR` 400), so the HTTP
+ * routes and the NATS responder answer it unchanged.
+ */
+export interface FundStore {
+  /** The fund, or 404 `FUND_NOT_FOUND`. */
+  get(id: string): Promise<Fund>;
+  /** Funds in creation order (UUIDv7 ids), filtered by exact `type`/`vintage_year` and case-insensitive `q` in the name. */
+  list(query: FundListQuery): Promise<FundPage>;
+  /** Creates a fund (version 1); with `idempotencyKey`, a repeated call returns the first fund with `created: false`. */
+  create(params: FundParameters, options?: { idempotencyKey?: string }): Promise<{ fund: Fund; created: boolean }>;
+  /**
+   * Replaces the parameters (version + 1). `expectedVersion` given and stale → 412; absent →
+   * applies to the current version.
+   */
+  update(id: string, params: FundParameters, expectedVersion?: number): Promise<Fund>;
+  /** Deletes the fund; 404 when absent, 412 when `expectedVersion` is given and stale. */
+  delete(id: string, expectedVersion?: number): Promise<void>;
+}
+
+/** Attempts of an unconditional update (no If-Match) when concurrent writers keep bumping the version. */
+const UNCONDITIONAL_ATTEMPTS = 5;
+
+const fundNotFound = (id: string) => notFound(`fund ${id} does not exist`, 'FUND_NOT_FOUND');
+const versionMismatch = (err: VersionConflictError) =>
+  preconditionFailed(`fund ${err.id} is at version ${err.currentVersion}, not ${err.expectedVersion}`, 'FUND_VERSION_MISMATCH');
+
+/** Store errors a client caused (a bad cursor) → 400 naming the field; anything else is rethrown. */
+function clientError(err: unknown): never {
+  if (err instanceof StoreError && (err.code === 'BAD_CURSOR' || err.code === 'INVALID_ARGUMENT')) {
+    const path = err.code === 'BAD_CURSOR' ? 'cursor' : (err.field ?? 'query');
+    throw badRequest(`invalid ${path}: ${err.message}`, [{ path, message: err.message }], err.code);
+  }
+  throw err;
+}
+
+/** The `FundStore` over a document-store collection (PostgreSQL JSONB or MongoDB). */
+export function createFundStore(documents: DocumentStore<FundParameters>): FundStore {
+  return {
+    async get(id) {
+      const doc = await documents.get(id).catch(clientError);
+      if (doc === null) throw fundNotFound(id);
+      return doc;
+    },
+
+    async list({ limit, cursor, type, vintage_year, q }) {
+      const equals: Record<string, string | number> = {};
+      if (type !== undefined) equals.type = type;
+      if (vintage_year !== undefined) equals.vintage_year = vintage_year;
+      const filter: DocumentFilter = { equals, ...(q !== undefined ? { contains: { field: 'name', text: q } } : {}) };
+      return documents.list({ limit, ...(cursor !== undefined ? { cursor } : {}) }, filter).catch(clientError);
+    },
+
+    async create(params, options = {}) {
+      const { doc, created } = await documents.create(params, options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {});
+      return { fund: doc, created };
+    },
+
+    async update(id, params, expectedVersion) {
+      for (let attempt = 1; ; attempt++) {
+        const version = expectedVersion ?? (await this.get(id)).version;
+        try {
+          return await documents.update(id, params, version);
+        } catch (err) {
+          if (err instanceof StoreError && err.code === 'NOT_FOUND') throw fundNotFound(id);
+          if (!(err instanceof VersionConflictError)) throw err;
+          if (expectedVersion !== undefined || attempt >= UNCONDITIONAL_ATTEMPTS) throw versionMismatch(err);
+        }
+      }
+    },
+
+    async delete(id, expectedVersion) {
+      let deleted: boolean;
+      try {
+        deleted = await documents.delete(id, expectedVersion);
+      } catch (err) {
+        if (err instanceof VersionConflictError) throw versionMismatch(err);
+        throw err;
+      }
+      if (!deleted) throw fundNotFound(id);
+    },
+  };
+}
