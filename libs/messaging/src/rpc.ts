@@ -1,4 +1,4 @@
-import { RpcError, rpcSchemas, type Problem, type RpcReply, type RpcRequest, type RpcSubject } from '@equihome/domain';
+import { Problem as ProblemSchema, RpcError, rpcSchemas, type Problem, type RpcReply, type RpcRequest, type RpcSubject } from '@equihome/domain';
 import { RequestError, TimeoutError, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import {
   MessagingError,
@@ -83,14 +83,25 @@ interface StatusCarrier {
   type?: unknown;
   code?: unknown;
   message?: unknown;
+  errors?: unknown;
+  toProblem?: unknown;
 }
 
-/** Turns a thrown value into the Problem sent back: its own status when it has one (4xx/5xx), 500 otherwise. */
+/**
+ * Turns a thrown value into the Problem sent back: the error's own problem document
+ * (`toProblem(instance)`, as platform's HttpProblem has), else its `status`/`statusCode`
+ * (400–599) with `title`, `detail`, `code`, `type`, `errors`; 500 otherwise.
+ */
 export function problemFromError(err: unknown, instance: string): Problem {
   if (err instanceof MessagingValidationError) {
     return { type: 'about:blank', title: 'Bad Request', status: 400, detail: err.message, instance, errors: err.issues };
   }
   const e = (typeof err === 'object' && err !== null ? err : {}) as StatusCarrier;
+  // An error that renders its own problem document (platform's HttpProblem#toProblem).
+  if (typeof e.toProblem === 'function') {
+    const own = ProblemSchema.safeParse((e.toProblem as (instance: string) => unknown).call(err, instance));
+    if (own.success && own.data.status >= 400 && own.data.status <= 599) return own.data;
+  }
   const rawStatus = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof rawStatus === 'number' && Number.isInteger(rawStatus) && rawStatus >= 400 && rawStatus <= 599) {
     const problem: Problem = {
@@ -103,6 +114,8 @@ export function problemFromError(err: unknown, instance: string): Problem {
     if (typeof e.detail === 'string') problem.detail = e.detail;
     else if (rawStatus < 500 && typeof e.message === 'string' && e.message !== '') problem.detail = e.message;
     if (typeof e.code === 'string') problem.code = e.code;
+    const errors = ProblemSchema.shape.errors.safeParse(e.errors);
+    if (errors.success && errors.data !== undefined) problem.errors = errors.data;
     return problem;
   }
   // Unknown failure: never leak its message to the caller; it is logged by the responder.

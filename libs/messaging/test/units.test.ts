@@ -58,6 +58,20 @@ describe('problemFromError', () => {
     });
   });
 
+  it('uses the problem document of an error that renders its own (toProblem)', () => {
+    const err = Object.assign(new Error('x'), {
+      status: 404,
+      toProblem: (instance: string) => ({ type: 'urn:equihome:problem:fund-not-found', title: 'Not Found', status: 404, code: 'FUND_NOT_FOUND', instance }),
+    });
+    expect(problemFromError(err, 'equihome.rpc.fund.get')).toEqual({
+      type: 'urn:equihome:problem:fund-not-found',
+      title: 'Not Found',
+      status: 404,
+      code: 'FUND_NOT_FOUND',
+      instance: 'equihome.rpc.fund.get',
+    });
+  });
+
   it('reads statusCode (fastify errors) and uses the message as detail for 4xx', () => {
     const err = Object.assign(new Error('version conflict'), { statusCode: 409 });
     expect(problemFromError(err, 's')).toMatchObject({ status: 409, detail: 'version conflict' });
