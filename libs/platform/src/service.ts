@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { z } from 'zod';
 import { createTokenVerifier, installAuth } from './auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendProblem, toHttpProblem } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { createMetrics, installMetrics, type ServiceMetrics } from './metrics.js';
 import { installOpenApi, type OpenApiOptions } from './openapi.js';
@@ -99,6 +99,10 @@ export async function createService<C extends z.ZodRawShape = Record<never, neve
     genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: false,
+    // Router-level failures (a malformed %-escape, a path parameter over 100 characters) as problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(reply, request, toHttpProblem(error));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -82,6 +82,20 @@ describe('problem+json errors', () => {
     expect(res.json()).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', instance: '/no/such/route' });
   });
 
+  it('returns 414 problem+json URI_TOO_LONG for a path parameter longer than 100 characters', async () => {
+    const res = await service.app.inject({ url: `/api/things/${'a'.repeat(101)}`, headers: auth });
+    expect(res.statusCode).toBe(414);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 414, title: 'URI Too Long', code: 'URI_TOO_LONG' });
+  });
+
+  it('returns 400 problem+json BAD_URL for a malformed percent-escape in the path', async () => {
+    const res = await service.app.inject({ url: '/api/things/%E0%A4%A', headers: auth });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 400, code: 'BAD_URL' });
+  });
+
   it('answers an unexpected error with a generic 500 that leaks neither message nor stack', async () => {
     const res = await service.app.inject({ url: '/api/boom', headers: { ...auth, 'x-request-id': 'req-500-check' } });
     expect(res.statusCode).toBe(500);
