@@ -15,7 +15,8 @@ export const Loan = z.object({
   zone: Zone,
   appreciation_rate: z.number().min(-0.5).max(0.5),
   origination_year: z.number().min(0).max(30),
-  exit_year: z.number().min(0).max(40),
+  /** At most 60: origination ≤ 30 plus a hold ≤ loan_term_years ≤ 30. */
+  exit_year: z.number().min(0).max(60),
   /** True when the exit falls inside the reinvestment period, so its principal is recycled. */
   will_be_reinvested: z.boolean(),
 });

@@ -163,6 +163,9 @@ export function generatePortfolio(fund: Fund, options: { seed: number }): Portfo
   return { loans, metrics: portfolioMetrics(fund, loans) };
 }
 
+/** Latest loan exit, years from first close: origination ≤ 30 plus a hold ≤ loan_term_years ≤ 30. */
+export const MAX_EXIT_YEAR = 60;
+
 /** Validates a loan list (field names `loans.<i>.<field>`). */
 export function validateLoans(loans: Loan[]): void {
   if (!Array.isArray(loans)) throw new FinanceInputError('loans', 'must be an array');
@@ -181,8 +184,9 @@ export function validateLoans(loans: Loan[]): void {
     if (typeof l.origination_year !== 'number' || !(l.origination_year >= 0 && l.origination_year <= 30)) {
       throw new FinanceInputError(p + 'origination_year', `must be in [0, 30], got ${String(l.origination_year)}`);
     }
-    if (typeof l.exit_year !== 'number' || !(l.exit_year >= l.origination_year && l.exit_year <= 40)) {
-      throw new FinanceInputError(p + 'exit_year', `must be in [origination_year, 40], got ${String(l.exit_year)}`);
+    // Latest exit: origination at year 30 (deployment_period_years ≤ 30) + a 30-year hold (loan_term_years ≤ 30).
+    if (typeof l.exit_year !== 'number' || !(l.exit_year >= l.origination_year && l.exit_year <= MAX_EXIT_YEAR)) {
+      throw new FinanceInputError(p + 'exit_year', `must be in [origination_year, ${MAX_EXIT_YEAR}], got ${String(l.exit_year)}`);
     }
   }
 }
