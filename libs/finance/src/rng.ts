@@ -3,7 +3,7 @@
  * the three words are hashed (murmur3 finaliser over a SplitMix32 chain) into the
  * 128-bit state of a xoshiro128** generator, so path `i` of a simulation draws from its
  * own stream whatever the shard layout. Uniforms have 32-bit resolution and lie in the
- * open interval (0, 1); normals use the Box–Muller transform (pairs, second value cached).
+ * open interval (0, 1); normals use the ziggurat method (Box–Muller kept as a reference).
  * The object is reused across paths by calling {@link Rng.reseed} (no allocation).
  */
 export class Rng {
@@ -72,8 +72,39 @@ export class Rng {
     return (this.nextUint32() + 0.5) * 2.3283064365386963e-10;
   }
 
-  /** Standard normal N(0, 1) (Box–Muller). */
+  /**
+   * Standard normal N(0, 1): the ziggurat method of Marsaglia & Tsang (2000, J. Stat.
+   * Software 5(8)) with 128 layers; the layer index comes from the low 7 bits of the
+   * 32-bit word and the abscissa from the whole signed word (as in the paper).
+   */
   normal(): number {
+    const hz = this.nextUint32() | 0;
+    const iz = hz & 127;
+    if ((hz < 0 ? -hz : hz) < ZIG_K[iz]) return hz * ZIG_W[iz];
+    return this.normalTail(hz, iz);
+  }
+
+  private normalTail(hz: number, iz: number): number {
+    for (;;) {
+      const x = hz * ZIG_W[iz];
+      if (iz === 0) {
+        let xx: number;
+        let y: number;
+        do {
+          xx = -Math.log(this.uniform()) * ZIG_INV_R;
+          y = -Math.log(this.uniform());
+        } while (y + y < xx * xx);
+        return hz > 0 ? ZIG_R + xx : -ZIG_R - xx;
+      }
+      if (ZIG_F[iz] + this.uniform() * (ZIG_F[iz - 1] - ZIG_F[iz]) < Math.exp(-0.5 * x * x)) return x;
+      hz = this.nextUint32() | 0;
+      iz = hz & 127;
+      if ((hz < 0 ? -hz : hz) < ZIG_K[iz]) return hz * ZIG_W[iz];
+    }
+  }
+
+  /** Standard normal by the Box–Muller transform (reference for tests). */
+  normalBoxMuller(): number {
     if (this.hasSpare) {
       this.hasSpare = false;
       return this.spare;
@@ -87,6 +118,33 @@ export class Rng {
     return r * Math.cos(a);
   }
 }
+
+// Ziggurat tables (Marsaglia & Tsang 2000, 128 layers).
+const ZIG_R = 3.442619855899;
+const ZIG_INV_R = 1 / ZIG_R;
+const ZIG_K = new Float64Array(128);
+const ZIG_W = new Float64Array(128);
+const ZIG_F = new Float64Array(128);
+(function buildZiggurat() {
+  const m1 = 2147483648.0;
+  const vn = 9.91256303526217e-3;
+  let dn = ZIG_R;
+  let tn = dn;
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  ZIG_K[0] = (dn / q) * m1;
+  ZIG_K[1] = 0;
+  ZIG_W[0] = q / m1;
+  ZIG_W[127] = dn / m1;
+  ZIG_F[0] = 1;
+  ZIG_F[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    ZIG_K[i + 1] = (dn / tn) * m1;
+    tn = dn;
+    ZIG_F[i] = Math.exp(-0.5 * dn * dn);
+    ZIG_W[i] = dn / m1;
+  }
+})();
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));

@@ -86,6 +86,9 @@ export class SimulationEngine {
   private readonly dSV: Float64Array;
   private readonly dForeclosure: Float64Array;
   private readonly zoneTotals = new Float64Array(3);
+  /** ς√τ and ς²τ/2 for a holding period of m periods. */
+  private readonly noiseSd: Float64Array;
+  private readonly noiseHalfVar: Float64Array;
   // Per-path outputs (per period), public for the summary and the debug ledger.
   readonly calls: Float64Array;
   readonly advances: Float64Array;
@@ -235,6 +238,12 @@ export class SimulationEngine {
     // A catch-up rate at or below the carry rate can never complete: treated as no catch-up.
     this.catchUp = fs.catch_up_rate > fs.performance_fee_rate ? fs.catch_up_rate : 0;
 
+    this.noiseSd = new Float64Array(n + 1);
+    this.noiseHalfVar = new Float64Array(n + 1);
+    for (let m = 0; m <= n; m++) {
+      this.noiseSd[m] = this.propVol * Math.sqrt(m * dt);
+      this.noiseHalfVar[m] = 0.5 * this.propVol * this.propVol * m * dt;
+    }
     const len = n + 2;
     this.index = new Float64Array((n + 1) * 3);
     this.cumHazard = new Float64Array((n + 1) * 3);
@@ -306,32 +315,38 @@ export class SimulationEngine {
   /**
    * Originates a loan at period `o` (advance A, value V0, share s, zone z, planned exit
    * period `e`): decides default/exit from the path's market and the loan's own draws
-   * (one uniform for the default threshold, one normal for the idiosyncratic noise) and
+   * and
    * scatters its proceeds and its mark-to-model aggregates into the future periods.
+   * Draws, in order: one uniform (default threshold), then one normal only if the loan
+   * exits rather than defaults (idiosyncratic property noise).
    */
   private originate(A: number, V0: number, s: number, z: number, o: number, e: number): void {
     const n = this.periods;
     const rng = this.rng;
-    const threshold = -Math.log(rng.uniform());
-    const noise = rng.normal();
+    const u = rng.uniform();
     const end = e < n ? e : n;
-    // Default: first k in (o, end) with H(k) − H(o) ≥ threshold.
+    // Default: first k in (o, end) with H(k) − H(o) ≥ −ln u (an Exp(1) threshold).
+    // Since −ln u ≥ 1 − u, the loan surely survives when 1 − u > ΔH: the log is only
+    // taken when a default is possible.
     const H = this.cumHazard;
     const base = z * (n + 1);
-    const target = H[base + o] + threshold;
+    const dH = H[base + end] - H[base + o];
     let closeK = end;
     let defaulted = false;
-    if (H[base + end] >= target && end > o) {
-      let lo = o + 1;
-      let hi = end;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (H[base + mid] >= target) hi = mid;
-        else lo = mid + 1;
-      }
-      if (lo < end) {
-        defaulted = true;
-        closeK = lo;
+    if (end > o && 1 - u <= dH) {
+      const target = H[base + o] - Math.log(u);
+      if (H[base + end] >= target) {
+        let lo = o + 1;
+        let hi = end;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (H[base + mid] >= target) hi = mid;
+          else lo = mid + 1;
+        }
+        if (lo < end) {
+          defaulted = true;
+          closeK = lo;
+        }
       }
     }
     let amount: number;
@@ -347,9 +362,11 @@ export class SimulationEngine {
       this.dForeclosure[at] -= amount;
       this.zoneDefaults[z] += 1;
     } else {
-      const tau = (closeK - o) * this.dt;
-      const pv = this.propVol;
-      const v = V0 * (this.index[closeK * 3 + z] / this.index[o * 3 + z]) * Math.exp(pv * Math.sqrt(tau) * noise - 0.5 * pv * pv * tau);
+      const m = closeK - o;
+      const tau = m * this.dt;
+      let v = V0 * (this.index[closeK * 3 + z] / this.index[o * 3 + z]);
+      // Idiosyncratic noise exp(ς·W(τ) − ς²τ/2), W(τ) ~ N(0, τ): one normal per exiting loan.
+      if (this.propVol > 0) v *= Math.exp(this.noiseSd[m] * rng.normal() - this.noiseHalfVar[m]);
       let app = s * (v - V0);
       if (this.downside && app < 0) app = 0;
       amount = A * (1 + this.interest * tau) + app;
@@ -516,9 +533,6 @@ export class SimulationEngine {
         }
         if (free < need - 1e-9 * A) {
           unfunded++;
-          // Keep the loan's random draws aligned: consume them.
-          rng.uniform();
-          rng.normal();
           continue;
         }
         cash -= A;

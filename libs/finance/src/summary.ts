@@ -124,6 +124,18 @@ export interface SimulationSummary {
   state: SummaryState;
 }
 
+/** Counter layout: paths, unfunded loans, loss count per level, then (loans, defaults, exits) per zone. */
+const COUNTER_NAMES = [
+  'paths',
+  'unfunded_loans',
+  ...LEVELS.map((l) => `${l}.loss`),
+  ...ZONE_KEYS.flatMap((z) => [`zone.${z}.loans`, `zone.${z}.defaults`, `zone.${z}.exits`]),
+];
+const C_PATHS = 0;
+const C_UNFUNDED = 1;
+const C_LOSS = 2;
+const C_ZONE = 2 + LEVELS.length;
+
 const RATIO_SCALE = 2 ** 24;
 const DOLLAR_SCALE = 2 ** 4;
 const BAND_BINS = 1000;
@@ -146,7 +158,8 @@ export class SummaryAccumulator {
   private readonly scalars = new Map<string, ScalarAccumulator>();
   private readonly levelAcc: ScalarAccumulator[][] = [];
   private readonly drawdown: ScalarAccumulator;
-  private readonly counters: Record<string, number> = {};
+  /** Exact integer counters, named by COUNTER_NAMES. */
+  private readonly counterValues = new Float64Array(COUNTER_NAMES.length);
   private readonly sums = new Map<string, ExactSum>();
   private readonly bandNav: BandAccumulator;
   private readonly bandLp: BandAccumulator;
@@ -176,14 +189,6 @@ export class SummaryAccumulator {
     }
     this.drawdown = scalarFor('drawdown', stepsPerYear, periods);
     this.scalars.set('max_drawdown', this.drawdown);
-    for (const level of LEVELS) this.counters[`${level}.loss`] = 0;
-    for (const z of ZONE_KEYS) {
-      this.counters[`zone.${z}.loans`] = 0;
-      this.counters[`zone.${z}.defaults`] = 0;
-      this.counters[`zone.${z}.exits`] = 0;
-    }
-    this.counters.paths = 0;
-    this.counters.unfunded_loans = 0;
     this.sums.set('gp.management_fees', this.mgmtSum);
     this.sums.set('gp.origination_fees', this.origSum);
     this.sums.set('gp.carried_interest', this.carrySum);
@@ -203,7 +208,8 @@ export class SummaryAccumulator {
     const S = this.stepsPerYear;
     const g = e.fund.fee_structure.gp_commitment_rate;
     const endCash = e.cash[n];
-    this.counters.paths++;
+    const cv = this.counterValues;
+    cv[C_PATHS]++;
     // Per level: contributions/distributions vectors (investor view).
     for (let l = 0; l < 4; l++) {
       let share = 1;
@@ -246,7 +252,7 @@ export class SummaryAccumulator {
         row[2].add(distributed / paidIn);
         row[3].add(tvpi);
         row[4].add(payback);
-        if (tvpi < 1) this.counters[`${LEVELS[l]}.loss`]++;
+        if (tvpi < 1) cv[C_LOSS + l]++;
       } else {
         row[1].add(Number.NaN);
         row[2].add(Number.NaN);
@@ -280,10 +286,9 @@ export class SummaryAccumulator {
     }
     this.drawdown.add(maxDd);
     for (let z = 0; z < 3; z++) {
-      const key = ZONE_KEYS[z];
-      this.counters[`zone.${key}.loans`] += e.zoneLoans[z];
-      this.counters[`zone.${key}.defaults`] += e.zoneDefaults[z];
-      this.counters[`zone.${key}.exits`] += e.zoneExits[z];
+      cv[C_ZONE + 3 * z] += e.zoneLoans[z];
+      cv[C_ZONE + 3 * z + 1] += e.zoneDefaults[z];
+      cv[C_ZONE + 3 * z + 2] += e.zoneExits[z];
       this.lossSums[z].add(e.zoneLosses[z]);
     }
     let mgmt = 0;
@@ -295,7 +300,7 @@ export class SummaryAccumulator {
     this.mgmtSum.add(mgmt);
     this.carrySum.add(carry);
     this.origSum.add(e.gpOriginationFees);
-    this.counters.unfunded_loans += e.unfundedLoans;
+    cv[C_UNFUNDED] += e.unfundedLoans;
     if (e.conservationError > this.conservationMax) this.conservationMax = e.conservationError;
   }
 
@@ -306,7 +311,7 @@ export class SummaryAccumulator {
     for (const [k, v] of this.sums) sums[k] = v.toState();
     return {
       scalars,
-      counters: { ...this.counters },
+      counters: Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, this.counterValues[i]])),
       sums,
       bands: { nav: this.bandNav.toState(), lp_distributions: this.bandLp.toState(), dpi: this.bandDpi.toState(), tvpi: this.bandTvpi.toState() },
       conservation_max_error: this.conservationMax,
