@@ -1,6 +1,6 @@
 import type { Actor, EventSubject, Fund } from '@equihome/domain';
 import { uuidv7, type EventDataInput, type Messaging } from '@equihome/messaging';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyZodInstance } from '@equihome/platform';
 
 /**
  * What fund-service publishes, always AFTER the write has committed:
@@ -28,7 +28,7 @@ export interface FundEventsOptions {
  * id (`Nats-Msg-Id`), so JetStream stores it once even if an earlier attempt did land.
  * A publish that still fails is logged (the write has committed; the request succeeds).
  */
-export function createFundEvents(messaging: Messaging, log: FastifyBaseLogger, options: FundEventsOptions = {}): FundEvents {
+export function createFundEvents(messaging: Messaging, log: FastifyZodInstance['log'], options: FundEventsOptions = {}): FundEvents {
   const attempts = options.attempts ?? 3;
   const baseDelay = options.retryDelayMs ?? 100;
 

@@ -1,17 +1,18 @@
 import { Fund } from '@equihome/domain';
+import type { FastifyZodInstance } from '@equihome/platform';
 import { createAuditLog, createPool } from '@equihome/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fundBody, startTestService, TEST_DATABASE_URL, type TestService } from './helpers.js';
 
 let t: TestService;
+let inject: FastifyZodInstance['inject'];
 beforeAll(async () => {
   t = await startTestService();
+  inject = t.service.app.inject.bind(t.service.app);
 });
 afterAll(async () => {
   await t?.cleanup();
 });
-
-const inject = (...args: Parameters<TestService['service']['app']['inject']>) => t.service.app.inject(...args);
 
 async function createFund(body: object = fundBody(), headers: Record<string, string> = {}) {
   const res = await inject({ method: 'POST', url: '/api/funds', headers: { authorization: t.auth('analyst'), ...headers }, payload: body });

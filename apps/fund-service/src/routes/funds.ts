@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Fund, FundInput, FundListQuery, pageOf, type Actor } from '@equihome/domain';
 import { problemResponses, type AuthUser, type FastifyZodInstance } from '@equihome/platform';
 import type { AuditEntryInput, AuditLog } from '@equihome/storage';
-import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { etag, parseIfMatch } from '../etag.js';
 import type { FundEvents } from '../events.js';
@@ -35,7 +34,7 @@ const scopedKey = (user: AuthUser, key: string): string => createHash('sha256').
  */
 export function fundRoutes(app: FastifyZodInstance, { funds, audit, events }: FundRoutesDeps): void {
   /** Appends to the audit log; the write has committed, so a failure is logged, not answered. */
-  async function recordAudit(log: FastifyBaseLogger, entry: AuditEntryInput): Promise<void> {
+  async function recordAudit(log: FastifyZodInstance['log'], entry: AuditEntryInput): Promise<void> {
     try {
       await audit.append(entry);
     } catch (err) {
