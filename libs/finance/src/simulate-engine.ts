@@ -187,7 +187,8 @@ export class SimulationEngine {
       this.lS[j] = appreciationShare(fund, l.ltv);
       this.lZone[j] = zoneIndex(l.zone);
       this.lOrig[j] = origK[order[j]];
-      this.lExit[j] = Math.max(this.lOrig[j], Math.round(l.exit_year * S));
+      // At least one period between origination and exit (flows of a period are booked once).
+      this.lExit[j] = Math.max(this.lOrig[j] + 1, Math.round(l.exit_year * S));
       this.initialZoneTotals[this.lZone[j]] += l.loan_amount;
     }
     let j = 0;
@@ -552,7 +553,8 @@ export class SimulationEngine {
           const ltv = drawer.ltv;
           const z = drawer.pickZone(this.zoneTotals, A);
           this.zoneTotals[z] += A;
-          const e = k + Math.round(drawer.hold * S);
+          const hold = Math.round(drawer.hold * S);
+          const e = k + (hold > 1 ? hold : 1);
           const fee = this.origFeeRate * A;
           pool -= A;
           cash -= A;

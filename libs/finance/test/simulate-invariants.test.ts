@@ -20,6 +20,11 @@ const variants: Variant[] = [
     f.operations.liquidation_discount = 0.05;
     f.loan_parameters.downside_protection = true;
   }],
+  ['zero minimum hold, mostly early exits, no foreclosure delay', (f) => {
+    f.loan_parameters.min_hold_years = 0;
+    f.loan_parameters.early_exit_probability = 0.9;
+    f.loan_parameters.foreclosure_months = 0;
+  }],
   ['scheduled capital calls', (f) => {
     f.capital_calls = [
       { date: '2025-01-01', amount: 40_000_000 },
