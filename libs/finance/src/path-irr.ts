@@ -6,8 +6,10 @@
  * with Σ flows[k]·(1+r)^{−k} = 0. The root is sought on the side of 0 given by the sign
  * of Σ flows (= NPV at r = 0), so sign(IRR) = sign(total profit) — TVPI > 1 ⇔ IRR > 0 —
  * even for non-conventional flows (fee calls between distributions), where several
- * roots may exist: then the root returned is the one bracketed between 0 and the first
- * sign change found going outward. Safeguarded Newton (bisection fallback) on a bracket,
+ * roots may exist. Method: Newton from the multiple/duration guess
+ * `(Σin/Σout)^{1/(duration gap)} − 1`, accepted when it converges without crossing 0;
+ * otherwise a bracket is grown outward from 0 to the first sign change and solved by
+ * safeguarded Newton (bisection fallback). Converged to ~1e-13 relative;
  * allocation-free. Returns NaN when no root exists (e.g. only outflows).
  */
 export function pathIrr(flows: Float64Array, length: number): number {
@@ -23,6 +25,35 @@ export function pathIrr(flows: Float64Array, length: number): number {
   if (pos === 0 || neg === 0) return Number.NaN;
   const scale = pos > neg ? pos : neg;
   if (Math.abs(sum) <= 1e-14 * scale) return 0;
+  // Fast path: plain Newton from the multiple/duration guess, accepted only if it
+  // converges on the correct side of 0 (sign of the sum).
+  {
+    let posT = 0;
+    let negT = 0;
+    for (let k = 0; k < length; k++) {
+      const f = flows[k];
+      if (f > 0) posT += f * k;
+      else if (f < 0) negT -= f * k;
+    }
+    const span = posT / pos - negT / neg;
+    let r = span > 0 ? Math.pow(pos / neg, 1 / span) - 1 : sum > 0 ? 0.01 : -0.01;
+    if (!(r > -0.9 && r < 10) || (sum > 0) !== (r > 0)) r = sum > 0 ? 0.01 : -0.01;
+    for (let it = 0; it < 12; it++) {
+      const v = 1 / (1 + r);
+      let p = 0;
+      let d = 0;
+      for (let k = length - 1; k >= 0; k--) {
+        d = d * v + p;
+        p = p * v + flows[k];
+      }
+      const dr = -d * v * v;
+      if (!(dr !== 0)) break;
+      const next = r - p / dr;
+      if (!(next > -1) || (sum > 0) !== (next > 0)) break;
+      if (Math.abs(next - r) <= 1e-13 * (1 + Math.abs(r))) return next;
+      r = next;
+    }
+  }
   // Bracket [a, b] with npv(a) > 0 > npv(b) or npv(a) < 0 < npv(b).
   let a = 0;
   let fa = sum;
