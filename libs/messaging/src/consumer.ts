@@ -151,6 +151,10 @@ export async function startConsumer<S extends EventSubject>(deps: ConsumerDeps, 
     } finally {
       clearInterval(keepAlive);
     }
+    if (deps.isClosed()) {
+      logger.warn({ ...log, id: event.id, seq: context.streamSequence }, 'connection closed before the ack: the event will be redelivered');
+      return;
+    }
     // Wait for the server to confirm the ack: once stop() resolves, the event is settled.
     try {
       await m.ackAck();

@@ -308,6 +308,7 @@ describe('consumer and stream setup', () => {
     });
     await m.publish('equihome.fund.deleted', { id: 'before' });
     await waitFor(() => (seen.length > 0 ? seen : undefined));
+    await waitForAsync(async () => ((await m.jsm.consumers.info(world.stream, consumer.durable)).num_ack_pending === 0 ? true : undefined));
     await m.nc.reconnect();
     await waitFor(() => (m.logger.lines.some((l) => l.message === 'nats reconnected') ? true : undefined));
     await m.publish('equihome.fund.deleted', { id: 'after' });
