@@ -20,7 +20,10 @@ export interface BoxQp {
   n: number;
   /** Q, row-major n × n, symmetric positive definite. */
   q: Float64Array;
-  /** Equality rows (each length n), linearly independent on the free variables. */
+  /**
+   * Equality rows (each length n): `rows[0]` is the budget row (all ones), optionally one
+   * more row (expected returns) not constant across the variables.
+   */
   rows: Float64Array[];
   rhs: number[];
   lo: Float64Array;
@@ -44,6 +47,7 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
       x[i] = lo[i];
     }
   }
+  warmStart(p, x, state);
   const g = new Float64Array(n);
   const free = new Int32Array(n);
   const qff = new Float64Array(n * n);
@@ -101,7 +105,7 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
       step[a] = v;
       if (Math.abs(v) > pmax) pmax = Math.abs(v);
     }
-    if (atSubOptimum || pmax <= 1e-14) {
+    if (atSubOptimum || pmax <= ZERO_STEP) {
       atSubOptimum = false;
       // sub-problem optimum: check the bound multipliers r_i = g_i + (Aᵀν)_i
       let worst = -1;
@@ -123,9 +127,17 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
     let alpha = 1;
     let block = -1;
     let blockState = 0;
+    // components below 1e-12·‖p‖∞ are rounding noise of a zero move (e.g. an asset whose
+    // return is the only one distinguishing the return row); they never block a step
+    const still = Math.max(1e-12 * pmax, 1e-15);
     for (let a = 0; a < m; a++) {
       const i = free[a];
       const d = step[a];
+      if (Math.abs(d) <= still) continue;
+      // fixing i must keep the working set independent of the equality rows; if it would
+      // not, the true move of i is zero and d is rounding noise (exact arithmetic never
+      // blocks on a dependent bound)
+      if (!canFix(i, free, m, rows)) continue;
       if (d < 0) {
         const ratio = Math.max(0, (lo[i] - x[i]) / d);
         if (ratio < alpha) {
@@ -142,7 +154,10 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
         }
       }
     }
-    for (let a = 0; a < m; a++) x[free[a]] += alpha * step[a];
+    for (let a = 0; a < m; a++) {
+      const i = free[a];
+      x[i] = Math.min(hi[i], Math.max(lo[i], x[i] + alpha * step[a]));
+    }
     atSubOptimum = block < 0;
     if (block >= 0) {
       state[block] = blockState;
@@ -150,6 +165,64 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
     }
   }
   throw new FinanceError('mean-variance QP did not converge (degenerate cycling)', 'QP_NOT_CONVERGED');
+}
+
+/**
+ * Warm start: put every variable sitting on a bound of the feasible start into the working
+ * set (saves one zero-length step per such bound), provided the equality rows stay
+ * independent on the remaining free variables; otherwise start with an empty working set.
+ */
+function warmStart(p: BoxQp, x: Float64Array, state: Int8Array): void {
+  const { n, rows, lo, hi } = p;
+  const k = rows.length;
+  let freeCount = 0;
+  let rlo = Infinity;
+  let rhi = -Infinity;
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    if (state[i] === 2) continue;
+    if (x[i] <= lo[i]) state[i] = -1;
+    else if (x[i] >= hi[i]) state[i] = 1;
+    else {
+      freeCount++;
+      if (k > 1) {
+        const v = rows[1][i];
+        rlo = Math.min(rlo, v);
+        rhi = Math.max(rhi, v);
+        scale = Math.max(scale, Math.abs(v));
+      }
+    }
+  }
+  const independent = freeCount >= k && (k < 2 || rhi - rlo > 1e-12 * scale);
+  if (!independent) for (let i = 0; i < n; i++) if (state[i] !== 2) state[i] = 0;
+}
+
+/** A step shorter than this (in weight units, O(1)) is rounding noise: a zero step. */
+const ZERO_STEP = 1e-11;
+
+/**
+ * Whether variable `i` can join the working set with the equality rows staying linearly
+ * independent on the remaining free variables: at least k of them must remain, and the
+ * optional second row must not become constant on them (it would then be implied by the
+ * budget row).
+ */
+function canFix(i: number, free: Int32Array, m: number, rows: Float64Array[]): boolean {
+  const k = rows.length;
+  if (m - 1 < k) return false;
+  if (k < 2) return true;
+  const row = rows[1];
+  let lo = Infinity;
+  let hi = -Infinity;
+  let scale = 0;
+  for (let a = 0; a < m; a++) {
+    const j = free[a];
+    const v = row[j];
+    scale = Math.max(scale, Math.abs(v));
+    if (j === i) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi - lo > 1e-12 * scale;
 }
 
 /** Solve the k × k system S ν = −t for k ∈ {1, 2, 3…} by Gaussian elimination (k tiny). */
@@ -160,6 +233,13 @@ function solveSmall(s: Float64Array, t: Float64Array, out: Float64Array, k: numb
   }
   if (k === 2) {
     const det = s[0] * s[3] - s[1] * s[2];
+    if (!(Math.abs(det) > 1e-13 * Math.abs(s[0] * s[3]))) {
+      // the return row is (numerically) constant on the free set: it is implied by the
+      // budget row there, so only the budget multiplier is needed
+      out[0] = -t[0] / s[0];
+      out[1] = 0;
+      return;
+    }
     out[0] = (-t[0] * s[3] + t[1] * s[1]) / det;
     out[1] = (-t[1] * s[0] + t[0] * s[2]) / det;
     return;

@@ -70,7 +70,7 @@ export interface FrontierResult {
  */
 export function efficientFrontier(input: FrontierInput): FrontierResult {
   if (input === null || typeof input !== 'object') throw new FinanceInputError('input', 'must be an object');
-  const { mu, sigma, n } = readMoments(input);
+  const { mu: rawMu, sigma, n } = readMoments(input);
   const { lo, hi } = readBounds(input.bounds, n);
   const rf = input.riskFreeRate ?? 0;
   if (typeof rf !== 'number' || !Number.isFinite(rf)) {
@@ -83,6 +83,14 @@ export function efficientFrontier(input: FrontierInput): FrontierResult {
 
   let meanVar = 0;
   for (let i = 0; i < n; i++) meanVar += sigma[i * n + i] / n;
+  // Returns closer than 1e-10 of the return/volatility scale are snapped to one of them
+  // (sorted, each group takes its smallest value): such differences are noise that would
+  // make the return constraint numerically dependent on the budget. Well-separated
+  // returns are left exactly as given.
+  let muScale = Math.sqrt(Math.max(meanVar, 0));
+  for (let i = 0; i < n; i++) muScale = Math.max(muScale, Math.abs(rawMu[i]));
+  const quantum = 1e-10 * (muScale > 0 ? muScale : 1);
+  const mu = snapReturns(rawMu, quantum);
   const q = Float64Array.from(sigma);
   const ridge = 1e-12 * (meanVar > 0 ? meanVar : 1);
   for (let i = 0; i < n; i++) q[i * n + i] += ridge;
@@ -95,12 +103,13 @@ export function efficientFrontier(input: FrontierInput): FrontierResult {
   const budgetOnly: BoxQp = { n, q, rows: [ones], rhs: [1], lo, hi };
   const wMv = Float64Array.from(wMax);
   solveBoxQp(budgetOnly, wMv);
-  const minVariance = describe(wMv, mu, sigma, n);
-  const rMv = minVariance.expectedReturn;
+  const minVariance = describe(wMv, rawMu, sigma, n);
+  const rMv = dot(mu, wMv);
 
   const span = rMax - rMv;
-  const scale = Math.max(Math.abs(rMax), Math.abs(rMv), 1e-300);
-  const degenerate = !(span > 1e-12 * scale);
+  // attainable returns span less than the snapping quantum: the frontier is a single
+  // point, the minimum-variance portfolio
+  const degenerate = !(span > quantum);
 
   const solveAt = (target: number, from: Float64Array, fromReturn: number): Float64Array => {
     // feasible start on the segment from `from` to the max-return portfolio
@@ -123,7 +132,7 @@ export function efficientFrontier(input: FrontierInput): FrontierResult {
     const prev = solutions[k - 1];
     const w = solveAt(target, prev, dot(mu, prev));
     solutions.push(w);
-    frontier.push(describe(w, mu, sigma, n));
+    frontier.push(describe(w, rawMu, sigma, n));
   }
 
   if (!(rMax > rf)) {
@@ -134,7 +143,7 @@ export function efficientFrontier(input: FrontierInput): FrontierResult {
   }
   const maxSharpe = degenerate
     ? withSharpe(minVariance, rf)
-    : tangency(frontier, solutions, rf, rMv, rMax, solveAt, mu, sigma, n);
+    : tangency(frontier, solutions, rf, rMv, rMax, solveAt, mu, rawMu, sigma, n);
   return { minVariance, maxSharpe, frontier };
 }
 
@@ -146,6 +155,7 @@ function tangency(
   rMax: number,
   solveAt: (target: number, from: Float64Array, fromReturn: number) => Float64Array,
   mu: Float64Array,
+  rawMu: Float64Array,
   sigma: Float64Array,
   n: number,
 ): MaxSharpePoint {
@@ -154,14 +164,15 @@ function tangency(
   for (let k = 1; k < frontier.length; k++) if (sharpeOf(frontier[k]) > sharpeOf(frontier[best])) best = k;
   // bracket: the neighbours of the best frontier point, above rf
   const step = (rMax - rMv) / Math.max(1, frontier.length - 1);
-  let a = Math.max(rMv, frontier[best].expectedReturn - step, rf);
-  let b = Math.min(rMax, frontier[best].expectedReturn + step);
+  const rBest = dot(mu, solutions[best]);
+  let a = Math.max(rMv, rBest - step, rf);
+  let b = Math.min(rMax, rBest + step);
   if (!(b > a)) return withSharpe(frontier[best], rf);
   const anchor = solutions[Math.max(0, best - 1)];
   const anchorReturn = dot(mu, anchor);
   const evalAt = (r: number): { w: Float64Array; p: FrontierPoint; s: number } => {
     const w = r <= anchorReturn ? solveAt(r, solutions[0], dot(mu, solutions[0])) : solveAt(r, anchor, anchorReturn);
-    const p = describe(w, mu, sigma, n);
+    const p = describe(w, rawMu, sigma, n);
     return { w, p, s: sharpeOf(p) };
   };
   const invPhi = (Math.sqrt(5) - 1) / 2;
@@ -214,6 +225,17 @@ function tangency(
   for (const cand of [fa, fb]) if (cand.s > top.s) top = cand;
   if (sharpeOf(frontier[best]) > top.s) top = { w: solutions[best], p: frontier[best], s: sharpeOf(frontier[best]) };
   return withSharpe(top.p, rf);
+}
+
+function snapReturns(raw: Float64Array, quantum: number): Float64Array {
+  const mu = Float64Array.from(raw);
+  const order = Array.from(raw.keys()).sort((a, b) => raw[a] - raw[b]);
+  let anchor = Number.NaN;
+  for (const i of order) {
+    if (Number.isNaN(anchor) || raw[i] - anchor > quantum) anchor = raw[i];
+    else mu[i] = anchor;
+  }
+  return mu;
 }
 
 function withSharpe(p: FrontierPoint, rf: number): MaxSharpePoint {

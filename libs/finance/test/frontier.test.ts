@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FinanceInputError, efficientFrontier, type FrontierInput, type FrontierPoint } from '../src/index.js';
+
+function expectInputError(fn: () => unknown, field: string): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FinanceInputError);
+    expect((e as FinanceInputError).field).toBe(field);
+    return;
+  }
+  throw new Error(`expected FinanceInputError on ${field}`);
+}
+
+const sum = (w: number[]): number => w.reduce((s, x) => s + x, 0);
+const variance = (w: number[], cov: number[][]): number =>
+  w.reduce((s, wi, i) => s + wi * w.reduce((t, wj, j) => t + cov[i][j] * wj, 0), 0);
+
+// 3 assets: μ = 8/10/12 %, σ = 15/20/25 %, ρ12 = 0.3, ρ13 = 0.2, ρ23 = 0.4.
+const mu3 = [0.08, 0.1, 0.12];
+const cov3 = [
+  [0.0225, 0.009, 0.0075],
+  [0.009, 0.04, 0.02],
+  [0.0075, 0.02, 0.0625],
+];
+
+describe('efficientFrontier — closed forms', () => {
+  it('2 assets: min-variance weight is (σ2² − ρσ1σ2)/(σ1² + σ2² − 2ρσ1σ2)', () => {
+    const [s1, s2, rho] = [0.2, 0.1, 0.3];
+    const c = rho * s1 * s2;
+    const r = efficientFrontier({ expectedReturns: [0.1, 0.05], covariance: [[s1 * s1, c], [c, s2 * s2]] });
+    const w1 = (s2 * s2 - c) / (s1 * s1 + s2 * s2 - 2 * c); // = 2/19
+    expect(r.minVariance.weights[0]).toBeCloseTo(w1, 9);
+    expect(r.minVariance.weights[1]).toBeCloseTo(1 - w1, 9);
+    expect(r.minVariance.volatility).toBeCloseTo(Math.sqrt(variance([w1, 1 - w1], [[s1 * s1, c], [c, s2 * s2]])), 9);
+  });
+
+  it('3 assets: tangency portfolio equals Σ⁻¹(μ − rf) normalised (long-only case)', () => {
+    // numpy: w = solve(Σ, μ − 0.02); w /= w.sum() → [10/21, 50/189, 49/189]
+    // = [0.47619048, 0.26455026, 0.25925926]; Sharpe 0.5494060117064687.
+    const r = efficientFrontier({ expectedReturns: mu3, covariance: cov3, riskFreeRate: 0.02 });
+    expect(r.maxSharpe.weights[0]).toBeCloseTo(10 / 21, 7);
+    expect(r.maxSharpe.weights[1]).toBeCloseTo(50 / 189, 7);
+    expect(r.maxSharpe.weights[2]).toBeCloseTo(49 / 189, 7);
+    expect(r.maxSharpe.sharpe).toBeCloseTo(0.5494060117064687, 9);
+  });
+
+  it('3 assets: min-variance equals Σ⁻¹1 / (1ᵀΣ⁻¹1) when long-only is not binding', () => {
+    // numpy: m = solve(Σ, ones); m /= m.sum() → [0.64268143, 0.22755228, 0.1297663], σ 0.1322178120205374
+    const r = efficientFrontier({ expectedReturns: mu3, covariance: cov3 });
+    expect(r.minVariance.weights[0]).toBeCloseTo(0.64268143, 7);
+    expect(r.minVariance.weights[1]).toBeCloseTo(0.22755228, 7);
+    expect(r.minVariance.weights[2]).toBeCloseTo(0.1297663, 7);
+    expect(r.minVariance.volatility).toBeCloseTo(0.1322178120205374, 9);
+  });
+
+  it('frontier points are the minimum variance for their return (brute force on the 3-asset feasible segment)', () => {
+    // With Σw = 1 and μᵀw = R fixed, 3-asset portfolios lie on a line; scanning it finely
+    // inside the bounds gives an independent minimum.
+    const bounds: [number, number][] = [[0.1, 0.6], [0, 0.5], [0.05, 0.7]];
+    const r = efficientFrontier({ expectedReturns: mu3, covariance: cov3, bounds, points: 7 });
+    // the last point (maximum return) is a single feasible portfolio the grid cannot hit
+    for (const p of r.frontier.slice(0, -1)) {
+      const R = p.expectedReturn;
+      let best = Infinity;
+      // w3 free parameter: w1 + w2 = 1 − w3, 0.08w1 + 0.1w2 = R − 0.12w3
+      for (let k = 0; k <= 200_000; k++) {
+        const w3 = k / 200_000;
+        const w2 = (R - 0.12 * w3 - 0.08 * (1 - w3)) / 0.02;
+        const w1 = 1 - w3 - w2;
+        const w = [w1, w2, w3];
+        if (w.some((x, i) => x < bounds[i][0] - 1e-12 || x > bounds[i][1] + 1e-12)) continue;
+        best = Math.min(best, variance(w, cov3));
+      }
+      expect(Number.isFinite(best)).toBe(true);
+      expect(p.volatility ** 2).toBeLessThanOrEqual(best + 1e-12);
+      expect(p.volatility ** 2).toBeGreaterThan(best - 1e-6);
+    }
+  });
+});
+
+describe('efficientFrontier — structure of the result', () => {
+  it('spaces `points` returns evenly from the min-variance return to the max attainable return', () => {
+    const bounds: [number, number][] = [[0, 0.5], [0, 0.5], [0, 0.4]];
+    const r = efficientFrontier({ expectedReturns: mu3, covariance: cov3, bounds, points: 11 });
+    expect(r.frontier).toHaveLength(11);
+    // max attainable return by hand: 0.4 in asset 3, 0.5 in asset 2, 0.1 in asset 1
+    const rMax = 0.4 * 0.12 + 0.5 * 0.1 + 0.1 * 0.08;
+    expect(r.frontier[10].expectedReturn).toBeCloseTo(rMax, 12);
+    expect(r.frontier[10].weights[0]).toBeCloseTo(0.1, 9);
+    expect(r.frontier[0].expectedReturn).toBeCloseTo(r.minVariance.expectedReturn, 12);
+    const step = (rMax - r.minVariance.expectedReturn) / 10;
+    r.frontier.forEach((p, k) => expect(p.expectedReturn).toBeCloseTo(r.minVariance.expectedReturn + k * step, 10));
+  });
+
+  it('defaults to 20 points and [0, 1] bounds', () => {
+    const r = efficientFrontier({ expectedReturns: mu3, covariance: cov3 });
+    expect(r.frontier).toHaveLength(20);
+    expect(r.frontier[19].weights[2]).toBeCloseTo(1, 9);
+  });
+});
+
+/** Random well-posed problem: factor covariance B·Bᵀ + diag, bounds with Σlo ≤ 1 ≤ Σhi. */
+const problem = fc
+  .integer({ min: 2, max: 12 })
+  .chain((n) =>
+    fc.record({
+      mu: fc.array(fc.double({ min: -0.05, max: 0.2, noNaN: true }), { minLength: n, maxLength: n }),
+      b: fc.array(fc.array(fc.double({ min: -0.3, max: 0.3, noNaN: true }), { minLength: 2, maxLength: 2 }), { minLength: n, maxLength: n }),
+      d: fc.array(fc.double({ min: 0.0005, max: 0.05, noNaN: true }), { minLength: n, maxLength: n }),
+      lo: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+      width: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+    }),
+  )
+  .map(({ mu, b, d, lo, width }): FrontierInput & { cov: number[][] } => {
+    const n = mu.length;
+    const loScaled = lo.map((x) => (x / n) * 0.9); // Σlo ≤ 0.9
+    const hi = loScaled.map((l, i) => Math.min(1, l + 0.05 + width[i]));
+    const sumHi = hi.reduce((s, x) => s + x, 0);
+    const hiOk = sumHi >= 1 ? hi : hi.map(() => 1);
+    const cov = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => b[i][0] * b[j][0] + b[i][1] * b[j][1] + (i === j ? d[i] : 0)),
+    );
+    return { expectedReturns: mu, covariance: cov, cov, bounds: loScaled.map((l, i) => [l, hiOk[i]] as [number, number]), riskFreeRate: -0.1, points: 15 };
+  });
+
+describe('efficientFrontier properties (fast-check)', () => {
+  it('weights sum to 1 and respect the bounds; the frontier is monotone (return ↑ ⇒ vol ↑)', () => {
+    fc.assert(
+      fc.property(problem, (p) => {
+        const r = efficientFrontier(p);
+        const all: FrontierPoint[] = [r.minVariance, r.maxSharpe, ...r.frontier];
+        for (const pt of all) {
+          expect(Math.abs(sum(pt.weights) - 1)).toBeLessThan(1e-9);
+          pt.weights.forEach((w, i) => {
+            expect(w).toBeGreaterThanOrEqual(p.bounds![i][0] - 1e-12);
+            expect(w).toBeLessThanOrEqual(p.bounds![i][1] + 1e-12);
+          });
+          expect(pt.volatility).toBeGreaterThanOrEqual(r.minVariance.volatility - 1e-9);
+        }
+        for (let k = 1; k < r.frontier.length; k++) {
+          expect(r.frontier[k].expectedReturn).toBeGreaterThanOrEqual(r.frontier[k - 1].expectedReturn - 1e-12);
+          expect(r.frontier[k].volatility).toBeGreaterThanOrEqual(r.frontier[k - 1].volatility - 1e-9);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the max-Sharpe portfolio beats every frontier point and random feasible mixes of them', () => {
+    fc.assert(
+      fc.property(problem, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 15, maxLength: 15 }), (p, mix) => {
+        const r = efficientFrontier(p);
+        const rf = p.riskFreeRate!;
+        const sharpe = (w: number[]) => (w.reduce((s, wi, i) => s + wi * p.expectedReturns[i], 0) - rf) / Math.sqrt(variance(w, p.cov));
+        const tol = 1e-7 * Math.abs(r.maxSharpe.sharpe);
+        expect(r.maxSharpe.sharpe).toBeCloseTo(sharpe(r.maxSharpe.weights), 9);
+        for (const pt of r.frontier) expect(r.maxSharpe.sharpe).toBeGreaterThanOrEqual(sharpe(pt.weights) - tol);
+        // a convex combination of frontier portfolios is feasible (bounds and budget are convex)
+        const m = sum(mix) > 0 ? mix : mix.map(() => 1);
+        const total = sum(m);
+        const w = p.expectedReturns.map((_, i) => r.frontier.reduce((s, pt, k) => s + (m[k] / total) * pt.weights[i], 0));
+        expect(r.maxSharpe.sharpe).toBeGreaterThanOrEqual(sharpe(w) - tol);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('efficientFrontier input validation', () => {
+  it('names the offending field', () => {
+    expectInputError(() => efficientFrontier({ expectedReturns: [0.1, 0.2], covariance: [[0.04]] }), 'covariance');
+    expectInputError(() => efficientFrontier({ expectedReturns: [0.1, 0.2], covariance: [[0.04, 0], [0]] }), 'covariance[1]');
+    expectInputError(
+      () => efficientFrontier({ expectedReturns: [0.1, 0.2], covariance: [[0.04, 0.01], [0.02, 0.09]] }),
+      'covariance[1][0]',
+    );
+    expectInputError(() => efficientFrontier({ expectedReturns: [0.1, 0.2], covariance: [[1, 2], [2, 1]] }), 'covariance');
+    expectInputError(() => efficientFrontier({ expectedReturns: [Number.NaN, 0.2], covariance: cov3.slice(0, 2) }), 'expectedReturns[0]');
+    expectInputError(() => efficientFrontier({ expectedReturns: [], covariance: [] }), 'expectedReturns');
+    expectInputError(
+      () => efficientFrontier({ expectedReturns: mu3, covariance: cov3, bounds: [[0, 0.2], [0, 0.2], [0, 0.2]] }),
+      'bounds',
+    );
+    expectInputError(
+      () => efficientFrontier({ expectedReturns: mu3, covariance: cov3, bounds: [[0, 1], [0.6, 0.5], [0, 1]] }),
+      'bounds[1]',
+    );
+    expectInputError(() => efficientFrontier({ expectedReturns: mu3, covariance: cov3, bounds: [[0, 1]] }), 'bounds');
+    expectInputError(() => efficientFrontier({ expectedReturns: mu3, covariance: cov3, points: 0 }), 'points');
+    expectInputError(() => efficientFrontier({ expectedReturns: mu3, covariance: cov3, points: 2.5 }), 'points');
+    expectInputError(() => efficientFrontier({ expectedReturns: mu3, covariance: cov3, riskFreeRate: 0.2 }), 'riskFreeRate');
+    expectInputError(() => efficientFrontier({ expectedReturns: mu3, covariance: cov3, riskFreeRate: Number.NaN }), 'riskFreeRate');
+  });
+});
