@@ -4,9 +4,15 @@ import { Portfolio } from './portfolio.js';
 import { SimulationStatus } from './simulation.js';
 import { Problem } from './problem.js';
 
-/** JetStream stream that stores every fact; subjects `equihome.<entity>.<event>`. */
+/**
+ * JetStream stream that stores every fact; event subjects are `equihome.<entity>.<event>`.
+ * The stream binds one `equihome.<entity>.>` per event entity rather than `equihome.>`:
+ * a stream on `equihome.>` would also capture the `equihome.rpc.*` request subjects and
+ * answer every request with a JetStream receipt, racing the real responder.
+ */
 export const STREAM_NAME = 'EQUIHOME';
-export const STREAM_SUBJECTS = ['equihome.>'];
+export const EVENT_ENTITIES = ['fund', 'portfolio', 'simulation', 'optimization'] as const;
+export const STREAM_SUBJECTS = EVENT_ENTITIES.map((e) => `equihome.${e}.>`);
 
 /** Who did it: attached to every event caused by a user request. */
 export const Actor = z.object({ sub: z.string(), role: z.string() });
