@@ -44,7 +44,7 @@ function put(id: string, loans: unknown[], token = analyst, ifMatch?: string) {
 function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number) {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toContain(PROBLEM_CONTENT_TYPE);
-  const body = res.json() as { status: number; errors?: { path: string; message: string }[]; code?: string };
+  const body = res.json() as { status: number; detail?: string; errors?: { path: string; message: string }[]; code?: string };
   expect(body.status).toBe(status);
   return body;
 }
@@ -142,6 +142,19 @@ describe('POST /api/portfolios/generate', () => {
     } finally {
       h.startFundService();
       await h.client.nc.flush();
+    }
+  });
+
+  it('answers 503 with Retry-After when fund-service does not answer within the 3 s timeout', async () => {
+    const fund = h.addFund(smallFundInput());
+    h.fundDelayMs = 3_500;
+    try {
+      const res = await generate(fund.id, 1);
+      const body = expectProblem(res, 503);
+      expect(body.detail).toContain('did not answer within 3000 ms');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      h.fundDelayMs = 0;
     }
   });
 

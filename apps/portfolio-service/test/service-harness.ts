@@ -27,6 +27,8 @@ export interface Harness {
   funds: Map<string, Fund>;
   /** Parses `input` with `FundInput`, stores it in the stand-in and returns the stored Fund. */
   addFund(input: FundInput): Fund;
+  /** Delay of the stand-in's replies, ms (to provoke a timeout). */
+  fundDelayMs: number;
   /** Starts / stops the stand-in responder on `equihome.rpc.fund.get`. */
   startFundService(): void;
   stopFundService(): Promise<void>;
@@ -75,6 +77,7 @@ export async function createHarness(): Promise<Harness> {
     documents,
     audit,
     funds,
+    fundDelayMs: 0,
     addFund(input) {
       const now = new Date().toISOString();
       const fund = Fund.parse({ ...FundInput.parse(input), id: uuidv7(), version: 1, created_at: now, updated_at: now });
@@ -83,6 +86,7 @@ export async function createHarness(): Promise<Harness> {
     },
     startFundService() {
       responder = client.serve('equihome.rpc.fund.get', async ({ id }) => {
+        if (harness.fundDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, harness.fundDelayMs));
         const fund = funds.get(id);
         if (fund === undefined) throw notFound(`fund ${id} does not exist`, 'FUND_NOT_FOUND');
         return fund;
