@@ -67,6 +67,20 @@ export class Rng {
     return r >>> 0;
   }
 
+  /** Fills out[0…count) with uniforms on (0, 1) (same sequence as `count` calls of `uniform`). */
+  fillUniform(out: Float64Array, count: number): void {
+    for (let i = 0; i < count; i++) out[i] = (this.nextUint32() + 0.5) * 2.3283064365386963e-10;
+  }
+
+  /** Fills out[0…count) with standard normals (same sequence as `count` calls of `normal`). */
+  fillNormal(out: Float64Array, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const hz = this.nextUint32() | 0;
+      const iz = hz & 127;
+      out[i] = (hz < 0 ? -hz : hz) < ZIG_K[iz] ? hz * ZIG_W[iz] : this.normalTail(hz, iz);
+    }
+  }
+
   /** Uniform on the open interval (0, 1). */
   uniform(): number {
     return (this.nextUint32() + 0.5) * 2.3283064365386963e-10;

@@ -43,6 +43,10 @@ export class SimulationEngine {
   private readonly lS: Float64Array;
   private readonly lZone: Int32Array;
   private readonly lOrig: Int32Array;
+  /** Per-path draws of each loan: default-threshold uniform and property-noise normal. */
+  private readonly loanU: Float64Array;
+  private readonly loanZ: Float64Array;
+  private readonly marketNormals: Float64Array;
   private readonly lExit: Int32Array;
   /** Loans originating at period k are lOrder[firstLoan[k] … firstLoan[k+1]). */
   private readonly firstLoan: Int32Array;
@@ -172,10 +176,13 @@ export class SimulationEngine {
     order.sort((a, b) => origK[a] - origK[b] || a - b);
     const m = loans.length;
     this.loanCount = m;
-    this.lA = new Float64Array(m);
-    this.lV0 = new Float64Array(m);
-    this.lS = new Float64Array(m);
-    this.lZone = new Int32Array(m);
+    // One extra slot (index m) holds the reinvestment loan being originated.
+    this.lA = new Float64Array(m + 1);
+    this.lV0 = new Float64Array(m + 1);
+    this.lS = new Float64Array(m + 1);
+    this.lZone = new Int32Array(m + 1);
+    this.loanU = new Float64Array(m + 1);
+    this.loanZ = new Float64Array(m + 1);
     this.lOrig = new Int32Array(m);
     this.lExit = new Int32Array(m);
     this.firstLoan = new Int32Array(n + 2);
@@ -246,6 +253,7 @@ export class SimulationEngine {
       this.noiseHalfVar[m] = 0.5 * this.propVol * this.propVol * m * dt;
     }
     const len = n + 2;
+    this.marketNormals = new Float64Array(3 * n);
     this.index = new Float64Array((n + 1) * 3);
     this.cumHazard = new Float64Array((n + 1) * 3);
     this.inProceeds = new Float64Array(len);
@@ -283,6 +291,8 @@ export class SimulationEngine {
     let x0 = 0;
     let x1 = 0;
     let x2 = 0;
+    const eps = this.marketNormals;
+    rng.fillNormal(eps, 3 * n);
     idx[0] = 1;
     idx[1] = 1;
     idx[2] = 1;
@@ -290,9 +300,9 @@ export class SimulationEngine {
     H[n + 1] = 0;
     H[2 * (n + 1)] = 0;
     for (let k = 1; k <= n; k++) {
-      const e0 = rng.normal();
-      const e1 = rng.normal();
-      const e2 = rng.normal();
+      const e0 = eps[3 * k - 3];
+      const e1 = eps[3 * k - 2];
+      const e2 = eps[3 * k - 1];
       const b = k * 3;
       x0 += this.stepDrift[b] + this.stepVol[b] * (L[0] * e0);
       x1 += this.stepDrift[b + 1] + this.stepVol[b + 1] * (L[3] * e0 + L[4] * e1);
@@ -318,13 +328,16 @@ export class SimulationEngine {
    * period `e`): decides default/exit from the path's market and the loan's own draws
    * and
    * scatters its proceeds and its mark-to-model aggregates into the future periods.
-   * Draws, in order: one uniform (default threshold), then one normal only if the loan
-   * exits rather than defaults (idiosyncratic property noise).
+   * Reads the loan's per-path draws `loanU[j]` (default threshold) and `loanZ[j]`
+   * (idiosyncratic property noise).
    */
-  private originate(A: number, V0: number, s: number, z: number, o: number, e: number): void {
+  private originate(j: number, o: number, e: number): void {
+    const A = this.lA[j];
+    const V0 = this.lV0[j];
+    const s = this.lS[j];
+    const z = this.lZone[j];
     const n = this.periods;
-    const rng = this.rng;
-    const u = rng.uniform();
+    const u = this.loanU[j];
     const end = e < n ? e : n;
     // Default: first k in (o, end) with H(k) − H(o) ≥ −ln u (an Exp(1) threshold).
     // Since −ln u ≥ 1 − u, the loan surely survives when 1 − u > ΔH: the log is only
@@ -367,7 +380,7 @@ export class SimulationEngine {
       const tau = m * this.dt;
       let v = V0 * (this.index[closeK * 3 + z] / this.index[o * 3 + z]);
       // Idiosyncratic noise exp(ς·W(τ) − ς²τ/2), W(τ) ~ N(0, τ): one normal per exiting loan.
-      if (this.propVol > 0) v *= Math.exp(this.noiseSd[m] * rng.normal() - this.noiseHalfVar[m]);
+      if (this.propVol > 0) v *= Math.exp(this.noiseSd[m] * this.loanZ[j] - this.noiseHalfVar[m]);
       let app = s * (v - V0);
       if (this.downside && app < 0) app = 0;
       amount = A * (1 + this.interest * tau) + app;
@@ -418,6 +431,8 @@ export class SimulationEngine {
     this.zoneLoans.fill(0);
     this.zoneTotals.set(this.initialZoneTotals);
     this.drawMarket();
+    rng.fillUniform(this.loanU, this.loanCount);
+    rng.fillNormal(this.loanZ, this.loanCount);
 
     const S = this.stepsPerYear;
     const size = this.size;
@@ -543,7 +558,7 @@ export class SimulationEngine {
           feeIncK += fee;
         } else gpOrig += fee;
         undeployed = undeployed > need ? undeployed - need : 0;
-        this.originate(A, this.lV0[j], this.lS[j], this.lZone[j], k, this.lExit[j]);
+        this.originate(j, k, this.lExit[j]);
       }
       // 4. Reinvestment of returned principal (quarterly batches during the reinvestment period).
       if (k <= this.reinvestLastPeriod && k % this.reinvestEvery === 0 && pool >= this.minReinvestment && pool >= minSize) {
@@ -564,7 +579,14 @@ export class SimulationEngine {
             feeIncK += fee;
           } else gpOrig += fee;
           const V0 = A / ltv;
-          this.originate(A, V0, appreciationShare(this.fund, ltv), z, k, e);
+          const slot = this.loanCount; // scratch slot for a reinvestment loan
+          this.lA[slot] = A;
+          this.lV0[slot] = V0;
+          this.lS[slot] = appreciationShare(this.fund, ltv);
+          this.lZone[slot] = z;
+          this.loanU[slot] = rng.uniform();
+          this.loanZ[slot] = rng.normal();
+          this.originate(slot, k, e);
         }
       }
       if (k > this.reinvestLastPeriod) pool = 0;
