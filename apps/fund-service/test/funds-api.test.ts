@@ -67,6 +67,16 @@ describe('POST /api/funds', () => {
     expect(list.json().items).toHaveLength(1);
   });
 
+  it('creates exactly one fund when 10 creates with the same Idempotency-Key race', async () => {
+    const name = `Race ${t.token}`;
+    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `race-${t.token}` };
+    const replies = await Promise.all(Array.from({ length: 10 }, () => inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name }) })));
+    expect(replies.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+    expect(new Set(replies.map((r) => r.json().id)).size).toBe(1);
+    const list = await inject({ url: `/api/funds?q=${encodeURIComponent(name)}`, headers: { authorization: t.auth('viewer') } });
+    expect(list.json().items).toHaveLength(1);
+  });
+
   it('treats the same Idempotency-Key from two different users as two creates', async () => {
     const key = `shared-${t.token}`;
     const a = await createFund(fundBody(), { 'idempotency-key': key });
@@ -263,6 +273,20 @@ describe('PUT /api/funds/:id', () => {
     expect(stale.json()).toMatchObject({ status: 412, code: 'FUND_VERSION_MISMATCH' });
     const read = await inject({ url, headers: { authorization: t.auth('viewer') } });
     expect(read.json()).toMatchObject({ name: 'v2', version: 2 });
+  });
+
+  it('lets exactly one of 8 concurrent PUTs with the same If-Match win; the others get 412', async () => {
+    const created = await createFund();
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        inject({ method: 'PUT', url: `/api/funds/${created.id}`, headers: { authorization: t.auth('analyst'), 'if-match': '"1"' }, payload: fundBody({ name: `writer ${i}` }) }),
+      ),
+    );
+    const codes = replies.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 412, 412, 412, 412, 412, 412, 412]);
+    const winner = replies.find((r) => r.statusCode === 200)!.json();
+    const read = await inject({ url: `/api/funds/${created.id}`, headers: { authorization: t.auth('viewer') } });
+    expect(read.json()).toMatchObject({ version: 2, name: winner.name });
   });
 
   it('applies a PUT without If-Match to the current version', async () => {
