@@ -271,6 +271,13 @@ describe('PUT /api/portfolios/:id', () => {
     expect(after.json().loans).toHaveLength(2);
   });
 
+  it('answers 400 naming the header for a malformed If-Match', async () => {
+    const fund = h.addFund(smallFundInput());
+    const p = await generated(fund.id);
+    const body = expectProblem(await put(p.id, p.loans, analyst, 'version-one'), 400);
+    expect(body.errors?.[0].path).toBe('if-match');
+  });
+
   it('answers 404 for an unknown portfolio, 403 for a viewer, 401 without a token and 413 for a 10 MB body', async () => {
     const fund = h.addFund(smallFundInput());
     const p = await generated(fund.id);
@@ -318,6 +325,14 @@ describe('equihome.rpc.portfolio.get', () => {
     const reply = await h.client.request('equihome.rpc.portfolio.get', { id: p.id }, { timeoutMs: 3000 });
     expect(reply).toEqual(JSON.parse(JSON.stringify(p)));
     await expect(h.client.request('equihome.rpc.portfolio.get', { id: 'missing' }, { timeoutMs: 3000 })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('health', () => {
+  it('reports ready when PostgreSQL and NATS answer', async () => {
+    const res = await h.app.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ready', checks: { documents: { ok: true }, nats: { ok: true } } });
   });
 });
 
