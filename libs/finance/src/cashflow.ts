@@ -174,17 +174,21 @@ export function irrPeriodic(flows: Float64Array, length: number, guess?: number)
   }
   if (pos === 0 || neg === 0) return Number.NaN;
   const tieBreak = guess ?? DEFAULT_IRR_GUESS;
+  // leading zero flows only multiply NPV by v^first: solve on the rest (otherwise v = 0,
+  // i.e. r = ∞, would look like a root)
+  let first = 0;
+  while (flows[first] === 0) first++;
   if (changes === 1) {
     let start = guess;
     if (start === undefined) {
-      const span = posT / pos - negT / neg;
+      const span = posT / pos - negT / neg; // unaffected by the leading-zero shift
       start = span !== 0 ? Math.pow(pos / neg, 1 / span) - 1 : DEFAULT_IRR_GUESS;
       if (!Number.isFinite(start) || start <= -1 || start > 1e3) start = DEFAULT_IRR_GUESS;
     }
-    const r = newtonPeriodic(flows, length, start);
-    return Number.isNaN(r) ? uniqueRoot(flows, null, length) : r;
+    const r = newtonPeriodic(flows, first, length, start);
+    return Number.isNaN(r) ? uniqueRoot(flows.subarray(first, length), null, length - first) : r;
   }
-  return scanForRoot(flows, null, length, tieBreak);
+  return scanForRoot(flows.subarray(first, length), null, length - first, tieBreak);
 }
 
 /**
@@ -201,9 +205,12 @@ export function irrPeriodic(flows: Float64Array, length: number, guess?: number)
 export function xirr(flows: DatedFlow[], guess: number = DEFAULT_IRR_GUESS): number {
   checkRate(guess, 'guess');
   const { amounts, years } = datedArrays(flows);
-  const n = amounts.length;
-  // time order for the sign-change count; NPV does not depend on the order
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => years[a] - years[b]);
+  // time order for the sign-change count; NPV does not depend on the order. Zero amounts
+  // are dropped (they would only let an all-underflowed NPV look like a root).
+  const order = Array.from({ length: amounts.length }, (_, i) => i)
+    .filter((i) => amounts[i] !== 0)
+    .sort((a, b) => years[a] - years[b]);
+  const n = order.length;
   const a = new Float64Array(n);
   const y = new Float64Array(n);
   let pos = 0;
@@ -236,15 +243,18 @@ export function xirr(flows: DatedFlow[], guess: number = DEFAULT_IRR_GUESS): num
 // internals
 // ---------------------------------------------------------------------------
 
-/** Newton on periodic NPV in the rate, Horner in v = 1/(1+r). NaN when not converged. */
-function newtonPeriodic(flows: Float64Array, n: number, start: number): number {
+/**
+ * Newton on periodic NPV / v^first in the rate, Horner in v = 1/(1+r) over
+ * flows[first .. n-1] (flows[first] ≠ 0). NaN when not converged.
+ */
+function newtonPeriodic(flows: Float64Array, first: number, n: number, start: number): number {
   let r = start;
   for (let iter = 0; iter < NEWTON_MAX_ITER; iter++) {
     const v = 1 / (1 + r);
     let p = flows[n - 1];
     let dp = 0;
     let s = Math.abs(p);
-    for (let t = n - 2; t >= 0; t--) {
+    for (let t = n - 2; t >= first; t--) {
       dp = dp * v + p;
       p = p * v + flows[t];
       s = s * v + Math.abs(flows[t]);
@@ -292,7 +302,8 @@ function scaledNpv(L: number, f: Float64Array, times: Float64Array | null, n: nu
 
 function residualOk(L: number, f: Float64Array, times: Float64Array | null, n: number): boolean {
   const v = scaledNpv(L, f, times, n);
-  return Number.isFinite(v) && Math.abs(v) <= IRR_RESIDUAL_TOLERANCE * SCRATCH[0];
+  // SCRATCH[0] = 0 means every term underflowed: no evidence of a root
+  return Number.isFinite(v) && SCRATCH[0] > 0 && Math.abs(v) <= IRR_RESIDUAL_TOLERANCE * SCRATCH[0];
 }
 
 /** Newton in L = ln(1+r) on the scaled NPV (dated flows, sorted times). NaN if not converged. */
