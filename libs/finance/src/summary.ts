@@ -73,7 +73,8 @@ export interface ZoneSummary {
 
 export const LEVELS = ['gross', 'fund', 'lp', 'gp'] as const;
 export type Level = (typeof LEVELS)[number];
-const LEVEL_METRICS = ['irr', 'tvpi', 'dpi', 'moic', 'payback_years'] as const;
+/** Accumulated per level; `moic` is reported from the `tvpi` state (identical values, see MODEL-NOTES). */
+const LEVEL_METRICS = ['irr', 'tvpi', 'dpi', 'payback_years'] as const;
 const ZONE_KEYS: Zone[] = ['green', 'orange', 'red'];
 
 /** The mergeable state: everything else in a summary is derived from it. */
@@ -138,7 +139,7 @@ const C_ZONE = 2 + LEVELS.length;
 
 const RATIO_SCALE = 2 ** 24;
 const DOLLAR_SCALE = 2 ** 4;
-const BAND_BINS = 1000;
+const BAND_BINS = 500;
 
 function scalarFor(metric: (typeof LEVEL_METRICS)[number] | 'drawdown', stepsPerYear: number, periods: number): ScalarAccumulator {
   switch (metric) {
@@ -147,9 +148,9 @@ function scalarFor(metric: (typeof LEVEL_METRICS)[number] | 'drawdown', stepsPer
     case 'payback_years':
       return new ScalarAccumulator(-0.5 / stepsPerYear, 1 / stepsPerYear, periods + 1, RATIO_SCALE);
     case 'drawdown':
-      return new ScalarAccumulator(0, 1e-4, 10_001, RATIO_SCALE);
+      return new ScalarAccumulator(0, 5e-4, 2_001, RATIO_SCALE);
     default:
-      return new ScalarAccumulator(0, 2.5e-4, 40_000, RATIO_SCALE);
+      return new ScalarAccumulator(0, 1e-3, 10_000, RATIO_SCALE);
   }
 }
 
@@ -194,10 +195,10 @@ export class SummaryAccumulator {
     this.sums.set('gp.carried_interest', this.carrySum);
     ZONE_KEYS.forEach((z, i) => this.sums.set(`zone.${z}.losses`, this.lossSums[i]));
     const P = periods + 1;
-    this.bandNav = new BandAccumulator(P, 0, 0.0025, BAND_BINS);
-    this.bandLp = new BandAccumulator(P, 0, 0.005, BAND_BINS);
-    this.bandDpi = new BandAccumulator(P, 0, 0.005, BAND_BINS);
-    this.bandTvpi = new BandAccumulator(P, 0, 0.005, BAND_BINS);
+    this.bandNav = new BandAccumulator(P, 0, 0.005, BAND_BINS);
+    this.bandLp = new BandAccumulator(P, 0, 0.01, BAND_BINS);
+    this.bandDpi = new BandAccumulator(P, 0, 0.01, BAND_BINS);
+    this.bandTvpi = new BandAccumulator(P, 0, 0.01, BAND_BINS);
     this.contrib = new Float64Array(P);
     this.dist = new Float64Array(P);
   }
@@ -250,14 +251,12 @@ export class SummaryAccumulator {
         const tvpi = (distributed + navEnd) / paidIn;
         row[1].add(tvpi);
         row[2].add(distributed / paidIn);
-        row[3].add(tvpi);
-        row[4].add(payback);
+        row[3].add(payback);
         if (tvpi < 1) cv[C_LOSS + l]++;
       } else {
         row[1].add(Number.NaN);
         row[2].add(Number.NaN);
         row[3].add(Number.NaN);
-        row[4].add(Number.NaN);
       }
     }
     // Bands and drawdown.
@@ -380,7 +379,7 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
       irr,
       tvpi,
       dpi: distribution(sc('dpi')),
-      moic: distribution(sc('moic')),
+      moic: tvpi,
       payback_years: distribution(sc('payback_years')),
       probability_of_loss: paths > 0 ? state.counters[`${l}.loss`] / paths : 0,
       var95: { irr: irr.p5, tvpi: tvpi.p5 },
