@@ -140,6 +140,17 @@ const C_ZONE = 2 + LEVELS.length;
 const RATIO_SCALE = 2 ** 24;
 const DOLLAR_SCALE = 2 ** 4;
 const BAND_BINS = 500;
+/** Band bin widths: NAV 0.5% of fund size, LP distributions / DPI / TVPI 0.01. */
+const BAND_NAV_INV_WIDTH = 200;
+const BAND_MULT_INV_WIDTH = 100;
+
+/** Counts value x (≥ 0 scale, lo = 0) into period k of a band histogram, clamped to the edge bins. */
+function bandAdd(counts: Int32Array, k: number, x: number, invWidth: number): void {
+  let b = Math.floor(x * invWidth);
+  if (!(b >= 0)) b = 0;
+  else if (b >= BAND_BINS) b = BAND_BINS - 1;
+  counts[k * BAND_BINS + b]++;
+}
 
 function scalarFor(metric: (typeof LEVEL_METRICS)[number] | 'drawdown', stepsPerYear: number, periods: number): ScalarAccumulator {
   switch (metric) {
@@ -171,8 +182,6 @@ export class SummaryAccumulator {
   private readonly origSum = new ExactSum(DOLLAR_SCALE);
   private readonly carrySum = new ExactSum(DOLLAR_SCALE);
   private readonly lossSums = [new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE)];
-  private readonly contrib: Float64Array;
-  private readonly dist: Float64Array;
 
   constructor(
     private readonly periods: number,
@@ -195,12 +204,10 @@ export class SummaryAccumulator {
     this.sums.set('gp.carried_interest', this.carrySum);
     ZONE_KEYS.forEach((z, i) => this.sums.set(`zone.${z}.losses`, this.lossSums[i]));
     const P = periods + 1;
-    this.bandNav = new BandAccumulator(P, 0, 0.005, BAND_BINS);
-    this.bandLp = new BandAccumulator(P, 0, 0.01, BAND_BINS);
-    this.bandDpi = new BandAccumulator(P, 0, 0.01, BAND_BINS);
-    this.bandTvpi = new BandAccumulator(P, 0, 0.01, BAND_BINS);
-    this.contrib = new Float64Array(P);
-    this.dist = new Float64Array(P);
+    this.bandNav = new BandAccumulator(P, 0, 1 / BAND_NAV_INV_WIDTH, BAND_BINS);
+    this.bandLp = new BandAccumulator(P, 0, 1 / BAND_MULT_INV_WIDTH, BAND_BINS);
+    this.bandDpi = new BandAccumulator(P, 0, 1 / BAND_MULT_INV_WIDTH, BAND_BINS);
+    this.bandTvpi = new BandAccumulator(P, 0, 1 / BAND_MULT_INV_WIDTH, BAND_BINS);
   }
 
   /** Adds the path last run by `engine`. */
@@ -211,37 +218,18 @@ export class SummaryAccumulator {
     const endCash = e.cash[n];
     const cv = this.counterValues;
     cv[C_PATHS]++;
-    // Per level: contributions/distributions vectors (investor view).
+    // Per level: paid-in, distributed and payback from the per-period vectors.
     for (let l = 0; l < 4; l++) {
-      let share = 1;
-      for (let k = 0; k <= n; k++) {
-        switch (l) {
-          case 0:
-            this.contrib[k] = e.advances[k];
-            this.dist[k] = e.proceeds[k];
-            break;
-          case 1:
-            this.contrib[k] = e.calls[k];
-            this.dist[k] = e.distributions[k];
-            break;
-          case 2:
-            share = 1 - g;
-            this.contrib[k] = share * e.calls[k];
-            this.dist[k] = e.lpDistributions[k];
-            break;
-          default:
-            share = g;
-            this.contrib[k] = share * e.calls[k];
-            this.dist[k] = e.gpDistributions[k];
-        }
-      }
+      const contrib = l === 0 ? e.advances : e.calls;
+      const dist = l === 0 ? e.proceeds : l === 1 ? e.distributions : l === 2 ? e.lpDistributions : e.gpDistributions;
+      const share = l < 2 ? 1 : l === 2 ? 1 - g : g;
       const navEnd = l === 0 ? 0 : share * endCash;
       let paidIn = 0;
       let distributed = 0;
       let payback = Number.NaN;
       for (let k = 0; k <= n; k++) {
-        paidIn += this.contrib[k];
-        distributed += this.dist[k];
+        paidIn += share * contrib[k];
+        distributed += dist[k];
         if (payback !== payback && paidIn > 0 && distributed >= paidIn) payback = k / S;
       }
       const irr = l === 0 ? e.grossIrr : l === 1 ? e.fundIrr : l === 2 ? e.lpIrr : e.gpIrr;
@@ -266,16 +254,17 @@ export class SummaryAccumulator {
     let cumDist = 0;
     let peak = 0;
     let maxDd = 0;
-    const size = this.size;
+    const invSize = 1 / this.size;
     for (let k = 0; k <= n; k++) {
       cumCalls += lpShare * e.calls[k];
       cumLp += e.lpDistributions[k];
       cumDist += e.distributions[k];
       const nav = e.nav[k];
-      this.bandNav.add(k, nav / size);
-      this.bandLp.add(k, cumLp / size);
-      this.bandDpi.add(k, cumCalls > 0 ? cumLp / cumCalls : 0);
-      this.bandTvpi.add(k, cumCalls > 0 ? (cumLp + lpShare * nav) / cumCalls : 0);
+      const invCalls = cumCalls > 0 ? 1 / cumCalls : 0;
+      bandAdd(this.bandNav.counts, k, nav * invSize, BAND_NAV_INV_WIDTH);
+      bandAdd(this.bandLp.counts, k, cumLp * invSize, BAND_MULT_INV_WIDTH);
+      bandAdd(this.bandDpi.counts, k, cumLp * invCalls, BAND_MULT_INV_WIDTH);
+      bandAdd(this.bandTvpi.counts, k, (cumLp + lpShare * nav) * invCalls, BAND_MULT_INV_WIDTH);
       const tv = nav + cumDist;
       if (tv > peak) peak = tv;
       else if (peak > 0) {
