@@ -274,6 +274,22 @@ describe('waterfall invariants (fast-check)', () => {
     );
   });
 
+  it('American with every flow in one deal (or untagged) gives exactly the European split', () => {
+    fc.assert(
+      fc.property(conventionalFund, fc.boolean(), (fund, tagged) => {
+        const tag = (l: Gen[]) => toFlows(l.map((f) => (tagged ? { ...f, deal: 'only' } : f)));
+        const input = { ...fund.terms, contributions: tag(fund.contributions), distributions: tag(fund.distributions) };
+        const eu = waterfall({ structure: 'european', ...input });
+        const am = waterfall({ structure: 'american', ...input });
+        const scale = fund.distributions.reduce((s, d) => s + d.amount, 0);
+        expect(Math.abs(am.gp.total - eu.gp.total)).toBeLessThanOrEqual(1e-9 * scale);
+        expect(am.gp.clawback).toBe(0);
+        am.tiers.forEach((t, i) => expect(Math.abs(t.lp_total - eu.tiers[i].lp_total)).toBeLessThanOrEqual(1e-9 * scale));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('European: cumulative GP > 0 only at distributions where the LP IRR to date ≥ hurdle', () => {
     fc.assert(
       fc.property(conventionalFund, (fund) => {
