@@ -30,6 +30,8 @@
  *   from the guess as a last resort.
  * - A candidate is returned only if its NPV residual is small relative to the size of the
  *   discounted flows, |NPV(r)| ≤ 1e-9 · Σ|flow_t|/(1+r)^t; otherwise the result is `NaN`.
+ * - Zero flows are ignored for root finding (leading zeros would otherwise make r → ∞ look
+ *   like a root); they still count as periods for the timing of the later flows.
  */
 import { brentRoot } from './brent.js';
 import { FinanceInputError } from './errors.js';
@@ -277,8 +279,8 @@ function newtonPeriodic(flows: Float64Array, first: number, n: number, start: nu
 /**
  * NPV scaled by a positive factor so it cannot overflow, as a function of the log-growth
  * L = ln(1+r): `Σ f_i · exp(−(t_i − c)·L)` with c = t_max for L < 0, t_min otherwise.
- * Same sign and same roots as NPV; continuous in L. Writes Σ|terms| to `SCALE[0]` and
- * the derivative in L to `SCALE[1]`.
+ * Same sign and same roots as NPV; continuous in L. Writes Σ|terms| to `SCRATCH[0]` and
+ * the derivative in L to `SCRATCH[1]`.
  */
 const SCRATCH = new Float64Array(2);
 function scaledNpv(L: number, f: Float64Array, times: Float64Array | null, n: number): number {

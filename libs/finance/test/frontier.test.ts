@@ -94,6 +94,22 @@ describe('efficientFrontier — structure of the result', () => {
     r.frontier.forEach((p, k) => expect(p.expectedReturn).toBeCloseTo(r.minVariance.expectedReturn + k * step, 10));
   });
 
+  it('handles one asset, a single point and equal returns (frontier collapses to min variance)', () => {
+    const one = efficientFrontier({ expectedReturns: [0.05], covariance: [[0.04]], points: 3 });
+    expect(one.frontier.map((p) => p.weights)).toEqual([[1], [1], [1]]);
+    expect(one.maxSharpe.sharpe).toBeCloseTo(0.05 / 0.2, 12);
+    const single = efficientFrontier({ expectedReturns: mu3, covariance: cov3, points: 1 });
+    expect(single.frontier).toHaveLength(1);
+    expect(single.maxSharpe.sharpe).toBeGreaterThanOrEqual(single.minVariance.expectedReturn / single.minVariance.volatility);
+    // equal returns: every frontier point is the minimum-variance portfolio (1/σ² weights
+    // for a diagonal Σ: σ² = 0.01, 0.04 → w = 0.8, 0.2)
+    const flat = efficientFrontier({ expectedReturns: [0.05, 0.05], covariance: [[0.01, 0], [0, 0.04]], points: 4 });
+    for (const p of flat.frontier) {
+      expect(p.weights[0]).toBeCloseTo(0.8, 9);
+      expect(p.weights[1]).toBeCloseTo(0.2, 9);
+    }
+  });
+
   it('defaults to 20 points and [0, 1] bounds', () => {
     const r = efficientFrontier({ expectedReturns: mu3, covariance: cov3 });
     expect(r.frontier).toHaveLength(20);
