@@ -13,7 +13,9 @@
  * frontier points) `μᵀw = target`, with a dense primal active-set QP (`box-qp.ts`), each
  * solve warm-started from a feasible point built from its neighbour. A ridge of
  * 1e-12 × mean variance is added to Σ inside the solver so PSD covariances work; reported
- * volatilities use Σ itself. The maximum-Sharpe portfolio maximises the Sharpe ratio along
+ * volatilities use Σ itself. Inside the solver, expected returns closer together than
+ * 1e-10 of the return/volatility scale are treated as equal (reported returns use the
+ * inputs as given). The maximum-Sharpe portfolio maximises the Sharpe ratio along
  * the frontier (quasi-concave in the target return for returns above the risk-free rate):
  * the best frontier point brackets it, golden-section search narrows the bracket to
  * 1e-3 of the frontier's return span, and the exact optimum of the quadratic piece σ²(R)
