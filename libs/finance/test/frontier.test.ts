@@ -184,6 +184,48 @@ describe('efficientFrontier properties (fast-check)', () => {
   });
 });
 
+describe('efficientFrontier optimality certificate (KKT) on a 30-asset bounded problem', () => {
+  it('every frontier point satisfies the KKT conditions of min wᵀΣw s.t. budget, return, bounds', () => {
+    // Deterministic factor-model problem (LCG, no Math.random). For a convex QP the KKT
+    // conditions are sufficient: with g = Σw there must be ν0, ν1 such that
+    // g_i + ν0 + ν1·μ_i is 0 on free assets, ≥ 0 at a lower bound, ≤ 0 at an upper bound.
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const n = 30;
+    const b = Array.from({ length: n }, () => [rnd() - 0.3, rnd() - 0.5].map((x) => x * 0.2));
+    const cov = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => b[i][0] * b[j][0] + b[i][1] * b[j][1] + (i === j ? 0.002 + 0.02 * rnd() : 0)),
+    );
+    const mu = Array.from({ length: n }, () => 0.02 + 0.1 * rnd());
+    const bounds = Array.from({ length: n }, (): [number, number] => [0, 0.15]);
+    const r = efficientFrontier({ expectedReturns: mu, covariance: cov, bounds, points: 25 });
+    let certified = 0;
+    for (const p of r.frontier.slice(0, -1)) {
+      const w = p.weights;
+      const g = w.map((_, i) => w.reduce((s, wj, j) => s + cov[i][j] * wj, 0));
+      const free = w.map((x, i) => i).filter((i) => w[i] > 1e-9 && w[i] < 0.15 - 1e-9);
+      // least squares for (ν0, ν1) over the free assets
+      let s11 = 0, s1m = 0, smm = 0, sg = 0, sgm = 0;
+      for (const i of free) {
+        s11 += 1; s1m += mu[i]; smm += mu[i] * mu[i]; sg += g[i]; sgm += g[i] * mu[i];
+      }
+      const det = s11 * smm - s1m * s1m;
+      if (free.length < 2 || Math.abs(det) < 1e-14) continue;
+      const nu0 = (-sg * smm + sgm * s1m) / det;
+      const nu1 = (-sgm * s11 + sg * s1m) / det;
+      const scale = Math.max(...g.map(Math.abs));
+      w.forEach((x, i) => {
+        const red = g[i] + nu0 + nu1 * mu[i];
+        if (free.includes(i)) expect(Math.abs(red)).toBeLessThan(1e-8 * scale);
+        else if (x <= 1e-9) expect(red).toBeGreaterThan(-1e-8 * scale);
+        else expect(red).toBeLessThan(1e-8 * scale);
+      });
+      certified++;
+    }
+    expect(certified).toBeGreaterThanOrEqual(20);
+  });
+});
+
 describe('efficientFrontier input validation', () => {
   it('names the offending field', () => {
     expectInputError(() => efficientFrontier({ expectedReturns: [0.1, 0.2], covariance: [[0.04]] }), 'covariance');
