@@ -14,3 +14,4 @@ export { mergeSummaries } from './summary.js';
 export type { SimulationSummary, MetricDistribution, LevelSummary, Band, ZoneSummary, SummaryState } from './summary.js';
 export { sensitivity, applySensitivity, SENSITIVITY_PARAMETERS } from './sensitivity.js';
 export type { SensitivitySpec, SensitivityParameter, TornadoRow, TornadoResult } from './sensitivity.js';
+export { pathIrr } from './path-irr.js';
