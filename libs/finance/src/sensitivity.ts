@@ -43,6 +43,8 @@ export interface TornadoRow {
   /** The metric (LP net IRR median, annual) at the low / high end. */
   metric_low: number;
   metric_high: number;
+  /** The metric of the unchanged fund (same for every row). */
+  base: number;
   /** |metric_high − metric_low|. */
   swing: number;
 }
@@ -53,6 +55,7 @@ export interface TornadoResult {
   base: number;
   paths: number;
   seed: number;
+  granularity: Granularity;
   /** Sorted by swing, largest first. */
   rows: TornadoRow[];
 }
@@ -134,8 +137,8 @@ export function sensitivity(
     const high = s.high ?? def.high;
     const metricLow = run(applySensitivity(fund, s.parameter, low));
     const metricHigh = run(applySensitivity(fund, s.parameter, high));
-    return { parameter: s.parameter, kind: def.kind, low, high, metric_low: metricLow, metric_high: metricHigh, swing: Math.abs(metricHigh - metricLow) };
+    return { parameter: s.parameter, kind: def.kind, low, high, metric_low: metricLow, metric_high: metricHigh, base, swing: Math.abs(metricHigh - metricLow) };
   });
   rows.sort((a, b) => b.swing - a.swing || a.parameter.localeCompare(b.parameter));
-  return { metric: 'lp_net_irr_p50', base, paths: options.paths, seed: options.seed, rows };
+  return { metric: 'lp_net_irr_p50', base, paths: options.paths, seed: options.seed, granularity, rows };
 }

@@ -14,6 +14,11 @@ describe('sensitivity (tornado)', () => {
 
   it('uses the same seed for every run: the base equals a plain simulation', () => {
     expect(result.base).toBe(simulateFund(fund, { paths: 150, seed: 21, granularity: 'quarterly' }).lp.irr.p50);
+    for (const r of result.rows) expect(r.base).toBe(result.base);
+    const hurdle = result.rows.find((r) => r.parameter === 'hurdle_rate')!;
+    const f = exampleFund();
+    f.fee_structure.hurdle_rate = 0.1;
+    expect(hurdle.metric_high).toBe(simulateFund(f, { paths: 150, seed: 21, granularity: 'quarterly' }).lp.irr.p50);
   });
 
   it('moves the LP median IRR in the economically expected direction', () => {
