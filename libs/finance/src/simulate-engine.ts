@@ -532,8 +532,8 @@ export class SimulationEngine {
           mgmtK = pay;
         }
       }
-      // 3. Initial loans originating at k.
-      for (let j = this.firstLoan[k], end = this.firstLoan[k + 1]; j < end; j++) {
+      // 3. Initial loans originating at k (none at the term: the fund ends there).
+      for (let j = this.firstLoan[k], end = last ? j : this.firstLoan[k + 1]; j < end; j++) {
         const A = this.lA[j];
         const fee = this.origFeeRate * A;
         const need = this.origFeeToFund ? A - fee : A;
@@ -687,7 +687,8 @@ export class SimulationEngine {
       totalExpenses += expK;
     }
     this.gpOriginationFees = gpOrig;
-    this.unfundedLoans = unfunded;
+    // Initial loans dated at or after the term are never originated: counted as unfunded.
+    this.unfundedLoans = unfunded + (this.loanCount - this.firstLoan[n]);
     this.feesPayable = payable;
     const lhs = called + totalProceeds + totalFundFees;
     const rhs = totalAdvances + totalMgmt + totalExpenses + totalDist + cash;
@@ -709,8 +710,16 @@ export class SimulationEngine {
   }
 }
 
-/** Periodic IRR of `flows[0…length)` annualised: (1 + r)^S − 1; NaN when undefined. */
+/** Periodic IRR of `flows[0…length)` annualised: (1 + r)^S − 1; −1 for a total loss (outflows only); NaN when undefined (no outflows). */
 function annualIrr(flows: Float64Array, length: number, S: number): number {
+  let anyIn = false;
+  let anyOut = false;
+  for (let k = 0; k < length; k++) {
+    if (flows[k] > 0) anyIn = true;
+    else if (flows[k] < 0) anyOut = true;
+  }
+  // Paid in and never received anything: a total loss, IRR −100%.
+  if (anyOut && !anyIn) return -1;
   const r = pathIrr(flows, length);
   if (!Number.isFinite(r) || r <= -1) return Number.NaN;
   return S === 1 ? r : Math.pow(1 + r, S) - 1;

@@ -119,7 +119,7 @@ export interface SimulationSummary {
   gp_economics: { management_fees: number; origination_fees: number; carried_interest: number };
   bands: { years: number[]; nav: Band; lp_distributions: Band; dpi: Band; tvpi: Band };
   zones: Record<Zone, ZoneSummary>;
-  /** Mean number of initial loans per path that could not be funded (commitments exhausted). */
+  /** Mean number of initial loans per path not originated (commitments exhausted, or dated at/after the term). */
   unfunded_loans: number;
   conservation_max_error: number;
   state: SummaryState;
