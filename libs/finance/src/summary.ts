@@ -1,4 +1,4 @@
-import { FinanceError } from './errors.js';
+import { FinanceError, FinanceInputError } from './errors.js';
 import type { SimulationEngine } from './simulate-engine.js';
 import type { BandState, ScalarState } from './summary-state.js';
 import {
@@ -444,6 +444,11 @@ export function unionRanges(ranges: [number, number][]): [number, number][] {
  */
 export function mergeSummaries(parts: SimulationSummary[]): SimulationSummary {
   if (!Array.isArray(parts) || parts.length === 0) throw new FinanceError('mergeSummaries needs at least one summary', 'SUMMARY_EMPTY');
+  parts.forEach((p, i) => {
+    if (typeof p !== 'object' || p === null || typeof p.state !== 'object' || p.state === null || !Array.isArray(p.pathRanges)) {
+      throw new FinanceInputError(`parts.${i}`, 'must be a SimulationSummary (with its state)');
+    }
+  });
   const first = parts[0];
   for (const p of parts) {
     if (p.engineVersion !== first.engineVersion || p.seed !== first.seed || p.granularity !== first.granularity || p.periods !== first.periods || p.configHash !== first.configHash || p.fundSize !== first.fundSize) {

@@ -43,6 +43,8 @@ describe('simulateFund reproducibility and shard invariance', () => {
     f2.fee_structure.management_fee_rate = 0.015;
     const d = simulateFund(f2, { paths: 20, seed: 1, granularity: 'yearly', pathRange: [10, 20] });
     expect(() => mergeSummaries([a, d])).toThrow(/different simulations/);
+    expect(() => mergeSummaries([])).toThrow(FinanceError);
+    expect(() => mergeSummaries([a, {} as SimulationSummary])).toThrow(/parts.1/);
   });
 
   it('reports progress up to the number of paths in the call', () => {
