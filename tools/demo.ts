@@ -3,9 +3,8 @@
  * would, then runs the Monte Carlo engine on the generated portfolio.
  */
 import { exampleFund, simulateFund, type Portfolio as EnginePortfolio } from '@equihome/finance';
-import { signDevToken } from '@equihome/platform';
+import { LOCAL_DEV_JWT_SECRET, signDevToken } from '@equihome/platform';
 
-const secret = process.env.JWT_SECRET;
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const usd = (x: number) => `$${(x / 1e6).toFixed(2)}M`;
 
@@ -21,7 +20,7 @@ async function call(method: string, url: string, token: string, body?: unknown):
 }
 
 export async function runDemo(urls: { fundUrl: string; portfolioUrl: string }): Promise<void> {
-  const token = await signDevToken({ role: 'analyst', sub: 'demo', ...(secret ? { secret } : {}) });
+  const token = await signDevToken({ role: 'analyst', sub: 'demo', secret: process.env.JWT_SECRET || LOCAL_DEV_JWT_SECRET });
   const { id: _id, version: _v, created_at: _c, updated_at: _u, ...defaults } = exampleFund() as ReturnType<typeof exampleFund> & Record<string, unknown>;
   console.log('\n== Equihome demo ==');
   const fund = await call('POST', `${urls.fundUrl}/api/funds`, token, { ...defaults, name: `Demo Fund ${new Date().toISOString().slice(0, 19)}` });
@@ -39,5 +38,5 @@ export async function runDemo(urls: { fundUrl: string; portfolioUrl: string }): 
   console.log(`simulated ${paths.toLocaleString()} monthly paths in ${ms.toFixed(0)} ms (engine ${summary.engineVersion})`);
   const lp = summary.lp;
   console.log(`  LP net IRR  p5 ${pct(lp.irr.p5)}  p50 ${pct(lp.irr.p50)}  p95 ${pct(lp.irr.p95)}`);
-  console.log(`  LP TVPI     p5 ${lp.tvpi.p5.toFixed(2)}x  p50 ${lp.tvpi.p50.toFixed(2)}x  p95 ${lp.tvpi.p95.toFixed(2)}x;  P(loss) ${pct(lp.probabilityOfLoss)}`);
+  console.log(`  LP TVPI     p5 ${lp.tvpi.p5.toFixed(2)}x  p50 ${lp.tvpi.p50.toFixed(2)}x  p95 ${lp.tvpi.p95.toFixed(2)}x;  P(loss) ${pct(lp.probability_of_loss)}`);
 }
