@@ -4,4 +4,3 @@ export { connectInfrastructure, type FundServiceInfrastructure } from './infrast
 export { createFundStore, FUNDS_COLLECTION, type FundPage, type FundStore } from './fund-store.js';
 export { createFundEvents, type FundEvents, type FundEventsOptions } from './events.js';
 export { serveFundRpc } from './fund-rpc.js';
-export { etag, parseIfMatch } from './etag.js';

@@ -307,6 +307,7 @@ describe('PUT /api/funds/:id', () => {
       payload: fundBody(),
     });
     expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('VALIDATION_FAILED');
     expect(res.json().errors).toEqual([expect.objectContaining({ path: 'if-match' })]);
   });
 

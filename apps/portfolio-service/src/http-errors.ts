@@ -33,17 +33,3 @@ export async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
     throw toProblem(err);
   }
 }
-
-/**
- * The version named by an `If-Match` header: `"3"` (also `W/"3"` or bare `3`). Absent or
- * `*` → undefined (the current version applies). Anything else → 400 naming the header.
- */
-export function ifMatchVersion(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw badRequest('If-Match must be an ETag "<version>"', [{ path: 'if-match', message: 'expected "<version>"' }], 'INVALID_IF_MATCH');
-  return Number(match[1]);
-}
-
-/** `"<version>"`: the strong ETag of a portfolio. */
-export const etag = (version: number) => `"${version}"`;

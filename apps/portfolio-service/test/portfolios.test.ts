@@ -276,6 +276,7 @@ describe('PUT /api/portfolios/:id', () => {
     const p = await generated(fund.id);
     const body = expectProblem(await put(p.id, p.loans, analyst, 'version-one'), 400);
     expect(body.errors?.[0].path).toBe('if-match');
+    expect(body.code).toBe('INVALID_IF_MATCH');
   });
 
   it('answers 404 for an unknown portfolio, 403 for a viewer, 401 without a token and 413 for a 10 MB body', async () => {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Fund, FundInput, FundListQuery, pageOf, type Actor } from '@equihome/domain';
-import { problemResponses, type AuthUser, type FastifyZodInstance } from '@equihome/platform';
+import { etag, parseIfMatch, problemResponses, type AuthUser, type FastifyZodInstance } from '@equihome/platform';
 import type { AuditEntryInput, AuditLog } from '@equihome/storage';
 import { z } from 'zod';
-import { etag, parseIfMatch } from '../etag.js';
 import type { FundEvents } from '../events.js';
 import type { FundStore } from '../fund-store.js';
 
@@ -22,6 +21,9 @@ const CreateHeaders = z.object({
 });
 const FundPage = pageOf(Fund);
 const NoContent = z.null().describe('deleted');
+
+/** The version `If-Match` demands (strict RFC 9110 syntax); malformed → 400 `VALIDATION_FAILED` naming `if-match`. */
+const ifMatchVersion = (header: string | undefined) => parseIfMatch(header, { code: 'VALIDATION_FAILED' });
 
 const actorOf = (user: AuthUser): Actor => ({ sub: user.sub, role: user.role });
 
@@ -112,7 +114,7 @@ export function fundRoutes(app: FastifyZodInstance, { funds, audit, events }: Fu
       },
     },
     async (request, reply) => {
-      const expectedVersion = parseIfMatch(request.headers['if-match']);
+      const expectedVersion = ifMatchVersion(request.headers['if-match']);
       const fund = await funds.update(request.params.id, request.body, expectedVersion);
       await recordAudit(request.log, auditEntry(request.user, 'update', fund.id, fund.version, request.id));
       await events.updated(fund, actorOf(request.user));
@@ -134,7 +136,7 @@ export function fundRoutes(app: FastifyZodInstance, { funds, audit, events }: Fu
     },
     async (request, reply) => {
       const { id } = request.params;
-      const expectedVersion = parseIfMatch(request.headers['if-match']);
+      const expectedVersion = ifMatchVersion(request.headers['if-match']);
       await funds.delete(id, expectedVersion);
       await recordAudit(request.log, auditEntry(request.user, 'delete', id, null, request.id));
       await events.deleted(id, actorOf(request.user));

@@ -2,13 +2,13 @@ import { randomInt } from 'node:crypto';
 import { GeneratePortfolioRequest, pageOf, Portfolio, PortfolioListQuery, PortfolioUpdate, type Fund, type Loan } from '@equihome/domain';
 import { generatePortfolio, portfolioMetrics, type Fund as EngineFund } from '@equihome/finance';
 import type { Messaging } from '@equihome/messaging';
-import { badRequest, notFound, preconditionFailed, problemResponses, type FastifyZodInstance } from '@equihome/platform';
+import { badRequest, etag, notFound, parseIfMatch, preconditionFailed, problemResponses, type FastifyZodInstance } from '@equihome/platform';
 import type { AuditLog } from '@equihome/storage';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { portfolioEventBody, publishEvent } from '../events.js';
 import { fetchFund } from '../fund-client.js';
-import { etag, ifMatchVersion, mapErrors } from '../http-errors.js';
+import { mapErrors } from '../http-errors.js';
 import { loanRuleViolations } from '../loan-rules.js';
 import type { PortfolioStore } from '../portfolio-store.js';
 
@@ -28,6 +28,12 @@ const IfMatchHeaders = z.looseObject({ 'if-match': z.string().optional().describ
 const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z.string().min(1).max(200).optional().describe('A retried generate with the same key returns the first result'),
 });
+
+/**
+ * The version `If-Match` demands; besides RFC 9110's `"3"` / `W/"3"` a bare `3` is accepted.
+ * Malformed → 400 `INVALID_IF_MATCH` naming `if-match`.
+ */
+const ifMatchVersion = (header: string | undefined) => parseIfMatch(header, { code: 'INVALID_IF_MATCH', allowUnquoted: true });
 
 const location = (id: string) => `/api/portfolios/${encodeURIComponent(id)}`;
 /** uint32 seed from the OS CSPRNG, for a generate request without one. */
