@@ -1,5 +1,5 @@
 import type { Actor, EventSubject, Fund } from '@equihome/domain';
-import { uuidv7, type EventDataInput, type Messaging } from '@equihome/messaging';
+import { publishReliably, type EventDataInput, type Messaging } from '@equihome/messaging';
 import type { FastifyZodInstance } from '@equihome/platform';
 
 /**
@@ -24,29 +24,16 @@ export interface FundEventsOptions {
 }
 
 /**
- * Publishes fund events with retries. Every attempt of one event carries the same envelope
- * id (`Nats-Msg-Id`), so JetStream stores it once even if an earlier attempt did land.
- * A publish that still fails is logged (the write has committed; the request succeeds).
+ * Publishes fund events with messaging's `publishReliably`: retries with one envelope id per
+ * event (`Nats-Msg-Id`), so JetStream stores it once even if an earlier attempt did land.
+ * A publish that still fails is logged with the `fundId` (the write has committed; the
+ * request succeeds).
  */
 export function createFundEvents(messaging: Messaging, log: FastifyZodInstance['log'], options: FundEventsOptions = {}): FundEvents {
-  const attempts = options.attempts ?? 3;
-  const baseDelay = options.retryDelayMs ?? 100;
+  const retry = { attempts: options.attempts ?? 3, retryDelayMs: options.retryDelayMs ?? 100, backoffFactor: 2 };
 
-  async function publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, resourceId: string): Promise<void> {
-    const id = uuidv7();
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        await messaging.publish(subject, data, { id });
-        return;
-      } catch (err) {
-        if (attempt === attempts) {
-          log.error({ err, subject, eventId: id, fundId: resourceId, attempts }, 'event not published: giving up');
-          return;
-        }
-        log.warn({ err, subject, eventId: id, fundId: resourceId, attempt }, 'event publish failed: retrying');
-        await new Promise((resolve) => setTimeout(resolve, baseDelay * 2 ** (attempt - 1)));
-      }
-    }
+  async function publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, fundId: string): Promise<void> {
+    await publishReliably(messaging, subject, data, { ...retry, logger: log, logFields: { fundId } });
   }
 
   return {

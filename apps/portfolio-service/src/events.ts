@@ -1,5 +1,5 @@
 import type { Actor, EventSubject, Portfolio } from '@equihome/domain';
-import { uuidv7, type EventConsumer, type EventDataInput, type Messaging } from '@equihome/messaging';
+import { publishReliably, type EventConsumer, type EventDataInput, type Messaging } from '@equihome/messaging';
 import type { AuditLog } from '@equihome/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PortfolioStore } from './portfolio-store.js';
@@ -13,29 +13,16 @@ import type { PortfolioStore } from './portfolio-store.js';
 
 /** Attempts per event before giving up (with a log line; the write itself stays committed). */
 export const PUBLISH_ATTEMPTS = 3;
-const PUBLISH_BACKOFF_MS = [100, 400];
 
 /**
- * Publishes with retries. The envelope id is fixed before the first attempt, so JetStream
- * drops a retry of an event that was in fact stored (Nats-Msg-Id dedupe). Never throws:
- * returns false and logs when every attempt failed.
+ * Publishes with messaging's `publishReliably`: up to {@link PUBLISH_ATTEMPTS} attempts,
+ * waiting 100 ms then 400 ms, all with the envelope id fixed before the first one, so
+ * JetStream drops a retry of an event that was in fact stored (Nats-Msg-Id dedupe). Never
+ * throws: returns false and logs when every attempt failed.
  */
 export async function publishEvent<S extends EventSubject>(messaging: Messaging, log: FastifyBaseLogger, subject: S, data: EventDataInput<S>): Promise<boolean> {
-  const id = uuidv7();
-  for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt++) {
-    try {
-      await messaging.publish(subject, data, { id });
-      return true;
-    } catch (err) {
-      if (attempt === PUBLISH_ATTEMPTS) {
-        log.error({ err, subject, eventId: id, attempts: attempt }, 'event not published: giving up');
-        return false;
-      }
-      log.warn({ err, subject, eventId: id, attempt }, 'event publish failed: retrying');
-      await new Promise((resolve) => setTimeout(resolve, PUBLISH_BACKOFF_MS[attempt - 1] ?? 1_000));
-    }
-  }
-  return false;
+  const event = await publishReliably(messaging, subject, data, { logger: log, attempts: PUBLISH_ATTEMPTS, retryDelayMs: 100, backoffFactor: 4 });
+  return event !== undefined;
 }
 
 /** The compact portfolio carried by `generated` / `updated` events (no loans). */
