@@ -1,6 +1,6 @@
 import type { Fund, FundListQuery, FundParameters } from '@equihome/domain';
-import { badRequest, notFound, preconditionFailed } from '@equihome/platform';
-import { StoreError, VersionConflictError, type DocumentFilter, type DocumentStore } from '@equihome/storage';
+import { resourceProblems } from '@equihome/platform';
+import { VersionConflictError, type DocumentFilter, type DocumentStore } from '@equihome/storage';
 
 /** The collection funds live in (after the optional test prefix). */
 export const FUNDS_COLLECTION = 'funds';
@@ -35,25 +35,18 @@ export interface FundStore {
 /** Attempts of an unconditional update (no If-Match) when concurrent writers keep bumping the version. */
 const UNCONDITIONAL_ATTEMPTS = 5;
 
-const fundNotFound = (id: string) => notFound(`fund ${id} does not exist`, 'FUND_NOT_FOUND');
-const versionMismatch = (err: VersionConflictError) =>
-  preconditionFailed(`fund ${err.id} is at version ${err.currentVersion}, not ${err.expectedVersion}`, 'FUND_VERSION_MISMATCH');
-
-/** Store errors a client caused (a bad cursor) → 400 naming the field; anything else is rethrown. */
-function clientError(err: unknown): never {
-  if (err instanceof StoreError && (err.code === 'BAD_CURSOR' || err.code === 'INVALID_ARGUMENT')) {
-    const path = err.code === 'BAD_CURSOR' ? 'cursor' : (err.field ?? 'query');
-    throw badRequest(`invalid ${path}: ${err.message}`, [{ path, message: err.message }], err.code);
-  }
-  throw err;
-}
+/**
+ * Storage errors → problems: 404 `FUND_NOT_FOUND`, 412 `FUND_VERSION_MISMATCH`, a bad cursor or
+ * filter → 400 naming the field.
+ */
+const problems = resourceProblems({ resource: 'fund', notFoundCode: 'FUND_NOT_FOUND', versionMismatchCode: 'FUND_VERSION_MISMATCH' });
 
 /** The `FundStore` over a document-store collection (PostgreSQL JSONB or MongoDB). */
 export function createFundStore(documents: DocumentStore<FundParameters>): FundStore {
   return {
     async get(id) {
-      const doc = await documents.get(id).catch(clientError);
-      if (doc === null) throw fundNotFound(id);
+      const doc = await documents.get(id).catch(problems.rethrow);
+      if (doc === null) throw problems.notFound(id);
       return doc;
     },
 
@@ -62,7 +55,7 @@ export function createFundStore(documents: DocumentStore<FundParameters>): FundS
       if (type !== undefined) equals.type = type;
       if (vintage_year !== undefined) equals.vintage_year = vintage_year;
       const filter: DocumentFilter = { equals, ...(q !== undefined ? { contains: { field: 'name', text: q } } : {}) };
-      return documents.list({ limit, ...(cursor !== undefined ? { cursor } : {}) }, filter).catch(clientError);
+      return documents.list({ limit, ...(cursor !== undefined ? { cursor } : {}) }, filter).catch(problems.rethrow);
     },
 
     async create(params, options = {}) {
@@ -76,22 +69,16 @@ export function createFundStore(documents: DocumentStore<FundParameters>): FundS
         try {
           return await documents.update(id, params, version);
         } catch (err) {
-          if (err instanceof StoreError && err.code === 'NOT_FOUND') throw fundNotFound(id);
-          if (!(err instanceof VersionConflictError)) throw err;
-          if (expectedVersion !== undefined || attempt >= UNCONDITIONAL_ATTEMPTS) throw versionMismatch(err);
+          // Without If-Match, a concurrent writer's bump is retried on the new version.
+          const retry = err instanceof VersionConflictError && expectedVersion === undefined && attempt < UNCONDITIONAL_ATTEMPTS;
+          if (!retry) problems.rethrow(err);
         }
       }
     },
 
     async delete(id, expectedVersion) {
-      let deleted: boolean;
-      try {
-        deleted = await documents.delete(id, expectedVersion);
-      } catch (err) {
-        if (err instanceof VersionConflictError) throw versionMismatch(err);
-        throw err;
-      }
-      if (!deleted) throw fundNotFound(id);
+      const deleted = await documents.delete(id, expectedVersion).catch(problems.rethrow);
+      if (!deleted) throw problems.notFound(id);
     },
   };
 }

@@ -1,8 +1,9 @@
 import type { Messaging, EventConsumer, Responder } from '@equihome/messaging';
-import { createService, notFound, type Service } from '@equihome/platform';
+import { createService, type Service } from '@equihome/platform';
 import type { AuditLog, DocumentStoreFactory } from '@equihome/storage';
 import { portfolioConfigShape, type PortfolioConfigShape } from './config.js';
 import { consumeFundDeleted } from './events.js';
+import { portfolioProblems } from './http-errors.js';
 import { PortfolioStore } from './portfolio-store.js';
 import { portfolioRoutes } from './routes/portfolios.js';
 
@@ -60,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<PortfolioService> {
   try {
     running.responder = messaging.serve('equihome.rpc.portfolio.get', async ({ id }) => {
       const portfolio = await portfolios.get(id);
-      if (portfolio === null) throw notFound(`portfolio ${id} does not exist`, 'PORTFOLIO_NOT_FOUND');
+      if (portfolio === null) throw portfolioProblems.notFound(id);
       return portfolio;
     });
     running.consumer = await consumeFundDeleted({

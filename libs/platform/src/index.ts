@@ -21,6 +21,7 @@ export {
 } from './problem.js';
 export { sendProblem, toHttpProblem } from './error-handler.js';
 export { etag, parseIfMatch, type IfMatchOptions } from './conditional-requests.js';
+export { resourceProblems, type ResourceProblems, type ResourceProblemsOptions } from './store-problems.js';
 export { createTokenVerifier, isRole, roleAtLeast, ROLES, signDevToken, type AuthUser, type DevTokenOptions, type Role, type TokenVerifier } from './auth.js';
 export { READINESS_TIMEOUT_MS, runReadinessChecks, type CheckResult, type ReadinessCheck } from './health.js';
 export { createMetrics, type ServiceMetrics } from './metrics.js';

@@ -2,13 +2,13 @@ import { randomInt } from 'node:crypto';
 import { GeneratePortfolioRequest, pageOf, Portfolio, PortfolioListQuery, PortfolioUpdate, type Fund, type Loan } from '@equihome/domain';
 import { generatePortfolio, portfolioMetrics, type Fund as EngineFund } from '@equihome/finance';
 import type { Messaging } from '@equihome/messaging';
-import { badRequest, etag, notFound, parseIfMatch, preconditionFailed, problemResponses, type FastifyZodInstance } from '@equihome/platform';
+import { badRequest, etag, parseIfMatch, problemResponses, type FastifyZodInstance } from '@equihome/platform';
 import type { AuditLog } from '@equihome/storage';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { portfolioEventBody, publishEvent } from '../events.js';
 import { fetchFund } from '../fund-client.js';
-import { mapErrors } from '../http-errors.js';
+import { mapErrors, portfolioProblems } from '../http-errors.js';
 import { loanRuleViolations } from '../loan-rules.js';
 import type { PortfolioStore } from '../portfolio-store.js';
 
@@ -58,7 +58,7 @@ export function portfolioRoutes(app: FastifyZodInstance, deps: PortfolioRouteDep
 
   const load = async (id: string): Promise<Portfolio> => {
     const portfolio = await mapErrors(() => store.get(id));
-    if (portfolio === null) throw notFound(`portfolio ${id} does not exist`, 'PORTFOLIO_NOT_FOUND');
+    if (portfolio === null) throw portfolioProblems.notFound(id);
     return portfolio;
   };
 
@@ -138,7 +138,7 @@ export function portfolioRoutes(app: FastifyZodInstance, deps: PortfolioRouteDep
       const expected = ifMatchVersion(request.headers['if-match']);
       const current = await load(request.params.id);
       if (expected !== undefined && expected !== current.version) {
-        throw preconditionFailed(`portfolio ${current.id} is at version ${current.version}, not ${expected}`, 'VERSION_MISMATCH');
+        throw portfolioProblems.versionMismatch(current.id, current.version, expected);
       }
       const fund = await fetchFund(messaging, current.fund_id, fundTimeoutMs);
       const { loans } = request.body;
@@ -169,10 +169,10 @@ export function portfolioRoutes(app: FastifyZodInstance, deps: PortfolioRouteDep
       const expected = ifMatchVersion(request.headers['if-match']);
       const current = await load(request.params.id);
       if (expected !== undefined && expected !== current.version) {
-        throw preconditionFailed(`portfolio ${current.id} is at version ${current.version}, not ${expected}`, 'VERSION_MISMATCH');
+        throw portfolioProblems.versionMismatch(current.id, current.version, expected);
       }
       const deleted = await mapErrors(() => store.delete(current.id, current.version));
-      if (!deleted) throw notFound(`portfolio ${current.id} does not exist`, 'PORTFOLIO_NOT_FOUND');
+      if (!deleted) throw portfolioProblems.notFound(current.id);
       await record(request, 'delete', current, null, { fund_id: current.fund_id, deleted_version: current.version });
       await publishEvent(messaging, request.log, 'equihome.portfolio.deleted', { id: current.id, fund_id: current.fund_id, actor: request.user });
       return reply.code(204).send(null);
