@@ -1,7 +1,7 @@
 import type { FundParameters } from '@equihome/domain';
-import { connectMessaging, type Messaging, type MessagingLogger } from '@equihome/messaging';
+import { connectMessaging, natsConnectOptions, type Messaging, type MessagingLogger } from '@equihome/messaging';
 import type { Config, ReadinessCheck } from '@equihome/platform';
-import { createAuditLog, createPool, documentStoreFromEnv, pingPostgres, runMigrations, storageMigrations, type AuditLog, type DocumentStoreFactory } from '@equihome/storage';
+import { createAuditLog, createPool, documentStoreFromConfig, pingPostgres, runMigrations, storageMigrations, type AuditLog, type DocumentStoreFactory } from '@equihome/storage';
 import type { FundServiceConfigShape } from './config.js';
 import { createFundStore, FUNDS_COLLECTION, type FundStore } from './fund-store.js';
 
@@ -24,12 +24,7 @@ export interface FundServiceInfrastructure {
 export async function connectInfrastructure(config: Config<FundServiceConfigShape>, logger?: MessagingLogger): Promise<FundServiceInfrastructure> {
   const opened: Array<() => Promise<unknown>> = [];
   try {
-    const documents: DocumentStoreFactory = documentStoreFromEnv({
-      DOCUMENT_STORE: config.DOCUMENT_STORE === 'mongodb' ? 'mongodb' : 'postgres',
-      MONGODB_URL: config.MONGODB_URL,
-      MONGODB_DB: config.MONGODB_DB,
-      DATABASE_URL: config.DATABASE_URL,
-    });
+    const documents: DocumentStoreFactory = documentStoreFromConfig(config);
     opened.push(() => documents.close());
     const collection = documents.collection<FundParameters>(`${config.DOCUMENT_COLLECTION_PREFIX ?? ''}${FUNDS_COLLECTION}`);
     await documents.migrate();
@@ -47,10 +42,8 @@ export async function connectInfrastructure(config: Config<FundServiceConfigShap
     }
 
     const messaging = await connectMessaging({
+      ...natsConnectOptions(config),
       name: 'fund-service',
-      servers: config.NATS_URL,
-      stream: config.NATS_STREAM,
-      ...(config.NATS_SUBJECT_PREFIX !== undefined ? { subjectPrefix: config.NATS_SUBJECT_PREFIX } : {}),
       ...(logger !== undefined ? { logger } : {}),
     });
     opened.unshift(() => messaging.close());

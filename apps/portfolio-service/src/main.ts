@@ -3,26 +3,16 @@
  * document store (migrated), builds the app and listens. SIGTERM/SIGINT drain HTTP, stop
  * the consumer and responder, then close NATS and the database pools.
  */
-import { connectMessaging } from '@equihome/messaging';
+import { connectMessaging, natsConnectOptions } from '@equihome/messaging';
 import { ConfigError, loadConfig } from '@equihome/platform';
-import { createAuditLog, createPool, documentStoreFromEnv, runMigrations, storageMigrations } from '@equihome/storage';
+import { createAuditLog, createPool, documentStoreFromConfig, runMigrations, storageMigrations } from '@equihome/storage';
 import { buildApp, SERVICE_NAME } from './app.js';
 import { portfolioConfigShape } from './config.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(portfolioConfigShape, process.env);
-  const messaging = await connectMessaging({
-    name: SERVICE_NAME,
-    servers: config.NATS_URL,
-    stream: config.NATS_STREAM,
-    ...(config.NATS_SUBJECT_PREFIX === undefined ? {} : { subjectPrefix: config.NATS_SUBJECT_PREFIX }),
-  });
-  const documents = documentStoreFromEnv({
-    DOCUMENT_STORE: config.DOCUMENT_STORE === 'postgresql' ? 'postgres' : config.DOCUMENT_STORE,
-    DATABASE_URL: config.DATABASE_URL,
-    MONGODB_URL: config.MONGODB_URL,
-    MONGODB_DB: config.MONGODB_DB,
-  });
+  const messaging = await connectMessaging({ ...natsConnectOptions(config), name: SERVICE_NAME });
+  const documents = documentStoreFromConfig(config);
   // The audit log lives in PostgreSQL whatever the document store is.
   const auditPool = documents.pool ?? createPool(config.DATABASE_URL);
   const closeAll = async () => {

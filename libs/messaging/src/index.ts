@@ -1,5 +1,6 @@
 export { connectMessaging, DEFAULT_NATS_URL } from './messaging.js';
 export type { ConnectMessagingOptions, EventDataInput, Messaging, PublishOptions, PublishedEvent, RpcRequestInput } from './messaging.js';
+export { natsConfigShape, natsConnectOptions, type NatsConfig } from './config.js';
 export { publishReliably, type PublishReliablyOptions } from './publish-reliably.js';
 export { DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER, retryDelay } from './consumer.js';
 export type { ConsumeEventsOptions, DeliveryContext, EventConsumer, EventHandler } from './consumer.js';

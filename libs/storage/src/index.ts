@@ -7,3 +7,4 @@ export * from './migrations.js';
 export * from './audit-log.js';
 export * from './redis.js';
 export * from './document-store-from-env.js';
+export * from './config.js';
