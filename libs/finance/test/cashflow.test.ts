@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FinanceInputError, irr, irrPeriodic, npv, xirr, xnpv, type DatedFlow } from '../src/index.js';
+import { irr, irrPeriodic, npv, xirr, xnpv, type DatedFlow } from '../src/index.js';
+import { expectInputError } from './helpers.js';
 
 /** |NPV(r)| relative to Σ|flow_t|/(1+r)^t — the residual the solver promises to keep small. */
 function relativeResidual(rate: number, flows: number[]): number {
   let abs = 0;
   for (let t = 0; t < flows.length; t++) abs += Math.abs(flows[t]) / Math.pow(1 + rate, t);
   return Math.abs(npv(rate, flows)) / abs;
-}
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FinanceInputError);
-    expect((e as FinanceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected FinanceInputError on ${field}`);
 }
 
 // Excel XIRR/XNPV help example (also LibreOffice help): -10000 on 2008-01-01, then 2750,

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FinanceInputError, efficientFrontier, type FrontierInput, type FrontierPoint } from '../src/index.js';
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FinanceInputError);
-    expect((e as FinanceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected FinanceInputError on ${field}`);
-}
+import { efficientFrontier, type FrontierInput, type FrontierPoint } from '../src/index.js';
+import { expectInputError } from './helpers.js';
 
 const sum = (w: number[]): number => w.reduce((s, x) => s + x, 0);
 const variance = (w: number[], cov: number[][]): number =>

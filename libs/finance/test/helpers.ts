@@ -1,4 +1,5 @@
-import { exampleFund } from '../src/index.js';
+import { expect } from 'vitest';
+import { exampleFund, FinanceInputError } from '../src/index.js';
 import type { Fund, Loan, Portfolio } from '../src/index.js';
 
 /**
@@ -66,3 +67,15 @@ export function bisectIrr(flows: number[], times: number[] = flows.map((_, i) =>
 }
 
 export const sum = (a: number[]) => a.reduce((s, x) => s + x, 0);
+
+/** Asserts that `fn` throws a FinanceInputError naming `field`. */
+export function expectInputError(fn: () => unknown, field: string): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FinanceInputError);
+    expect((e as FinanceInputError).field).toBe(field);
+    return;
+  }
+  throw new Error(`expected FinanceInputError on ${field}`);
+}

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FinanceInputError, waterfall, xirr, type WaterfallFlow, type WaterfallInput } from '../src/index.js';
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FinanceInputError);
-    expect((e as FinanceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected FinanceInputError on ${field}`);
-}
+import { waterfall, xirr, type WaterfallFlow, type WaterfallInput } from '../src/index.js';
+import { expectInputError } from './helpers.js';
 
 describe('european waterfall — worked examples computed by hand', () => {
   it('100 in on 2021-01-01, 200 out on 2022-01-01 (365 days): 100 RoC, 8 pref, 2 catch-up, 90 split 72/18', () => {
