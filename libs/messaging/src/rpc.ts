@@ -125,8 +125,9 @@ export function problemFromError(err: unknown, instance: string): Problem {
 /**
  * Answers requests on `subject` in a queue group. Each request is validated, handed to
  * `handler`, and answered with its result, or with `{ error: Problem }`: 400 for an invalid
- * request, the error's own status when it carries one, 500 otherwise. Requests are handled
- * concurrently.
+ * request, the error's own status when it carries one, 500 otherwise; 413
+ * `RPC_REPLY_TOO_LARGE` when the reply would exceed the server's max payload (1 MB by
+ * default). Requests are handled concurrently.
  */
 export function startResponder<S extends RpcSubject>(deps: RpcDeps, subject: S, handler: RpcHandler<S>, options: ServeOptions = {}): Responder {
   const schemas = schemasOf(subject);
@@ -152,7 +153,16 @@ export function startResponder<S extends RpcSubject>(deps: RpcDeps, subject: S, 
     }
     if (!msg.reply) return;
     try {
-      msg.respond(JSON.stringify(reply));
+      let payload = JSON.stringify(reply);
+      const limit = nc.info?.max_payload;
+      // A reply above the server's max payload cannot be sent: answer 413 at once rather
+      // than leave the caller waiting for its timeout.
+      if (limit !== undefined && Buffer.byteLength(payload) > limit) {
+        const detail = `reply of ${Buffer.byteLength(payload)} bytes exceeds the NATS max payload of ${limit} bytes; fetch the resource over HTTP`;
+        logger.error({ subject, bytes: Buffer.byteLength(payload), limit }, 'rpc reply too large');
+        payload = JSON.stringify({ error: { type: 'about:blank', title: 'Payload Too Large', status: 413, code: 'RPC_REPLY_TOO_LARGE', detail, instance: subject } });
+      }
+      msg.respond(payload);
     } catch (err) {
       logger.error({ subject, err: errorMessage(err) }, 'rpc reply could not be sent');
     }

@@ -67,6 +67,24 @@ describe('request/reply', () => {
     expect(remote.problem).toMatchObject({ status: 404, title: 'Not Found', detail: 'portfolio nope does not exist' });
   });
 
+  it('answers 413 RPC_REPLY_TOO_LARGE at once when the reply exceeds the server max payload', async () => {
+    const server = await world.open('portfolio-service');
+    const client = await world.open();
+    const limit = server.nc.info!.max_payload;
+    const loan = { id: 'l', loan_amount: 250_000, property_value: 400_000, ltv: 0.625, zone: 'green', appreciation_rate: 0.05, origination_year: 1, exit_year: 7, will_be_reinvested: false } as const;
+    const loans = Array.from({ length: Math.ceil(limit / 150) + 10 }, (_, i) => ({ ...loan, id: `loan-${i}` }));
+    const metrics = { total_initial_value: 1, total_loan_amount: 1, average_ltv: 0.6, weighted_appreciation_rate: 0.05, expected_irr: 0.07, expected_multiple: 1.5 };
+    server.serve('equihome.rpc.portfolio.get', async (req) => ({
+      id: req.id, version: 1, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', fund_id: 'f', loans, metrics,
+    }));
+    await server.nc.flush();
+    const err = await client.request('equihome.rpc.portfolio.get', { id: 'big' }, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcRemoteError);
+    expect((err as RpcRemoteError).status).toBe(413);
+    expect((err as RpcRemoteError).problem).toMatchObject({ code: 'RPC_REPLY_TOO_LARGE' });
+    expect(server.logger.lines.some((l) => l.message === 'rpc reply too large')).toBe(true);
+  });
+
   it('answers 500 without leaking the message when the handler fails unexpectedly', async () => {
     const server = await world.open('portfolio-service');
     const client = await world.open();
