@@ -59,7 +59,9 @@ export function createFundStore(documents: DocumentStore<FundParameters>): FundS
     },
 
     async create(params, options = {}) {
-      const { doc, created } = await documents.create(params, options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {});
+      const { doc, created } = await documents
+        .create(params, options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {})
+        .catch(problems.rethrow);
       return { fund: doc, created };
     },
 
