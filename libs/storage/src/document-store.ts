@@ -36,6 +36,16 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+/** What `list` returns of each document. */
+export interface ListOptions {
+  /**
+   * Top-level data fields to leave out of the returned items (same name rules as filter
+   * fields; metadata names are refused). Absent fields are ignored. Filters and paging still
+   * see the whole document; only the reply is smaller (e.g. a portfolio list without `loans`).
+   */
+  omit?: string[];
+}
+
 export interface PageRequest {
   /** 1 … MAX_PAGE_LIMIT. */
   limit: number;
@@ -57,8 +67,11 @@ export interface DocumentStore<T extends object> {
   /** The collection name this store reads and writes. */
   readonly collection: string;
   get(id: string): Promise<Doc<T> | null>;
-  /** Stable order by id; a malformed cursor → StoreError `BAD_CURSOR`. */
-  list(page: PageRequest, filter?: DocumentFilter): Promise<Page<T>>;
+  /**
+   * Stable order by id; a malformed cursor → StoreError `BAD_CURSOR`. With `options.omit` the
+   * items lack those top-level data fields (typed as `Doc<T>` still: the caller asked for it).
+   */
+  list(page: PageRequest, filter?: DocumentFilter, options?: ListOptions): Promise<Page<T>>;
   create(data: T, options?: CreateOptions): Promise<{ doc: Doc<T>; created: boolean }>;
   /**
    * Replaces the data when `expectedVersion` is current (atomic compare-and-set):
@@ -83,6 +96,8 @@ const COLLECTION_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const MAX_ID_LENGTH = 200;
 const MAX_KEY_LENGTH = 200;
+/** At most this many names in `ListOptions.omit`. */
+export const MAX_OMIT_FIELDS = 100;
 
 /** Collection names: lower-case letter first, then `[a-z0-9_]`, at most 63 characters. */
 export function assertCollectionName(name: string): void {
@@ -125,12 +140,12 @@ export function stripMeta<T extends object>(data: T): Record<string, unknown> {
   return copy;
 }
 
-function assertFieldName(field: unknown, path: string): asserts field is string {
+function assertFieldName(field: unknown, path: string, what = 'filters'): asserts field is string {
   if (typeof field !== 'string' || !FIELD_NAME.test(field)) {
     throw invalidArgument(path, `"${String(field)}" is not a top-level field name (${FIELD_NAME.source})`);
   }
   if ((META_KEYS as readonly string[]).includes(field)) {
-    throw invalidArgument(path, `"${field}" is document metadata; filters apply to data fields`);
+    throw invalidArgument(path, `"${field}" is document metadata; ${what} apply to data fields`);
   }
 }
 
@@ -165,6 +180,18 @@ export function normalizeFilter(filter: DocumentFilter | undefined): {
     contains = { field: c.field, text: c.text };
   }
   return { equals, contains };
+}
+
+/** Validates `ListOptions` and returns the distinct field names to omit (possibly none). */
+export function normalizeListOptions(options: ListOptions | undefined): string[] {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgument('options', 'must be an object');
+  if (options.omit === undefined) return [];
+  if (!Array.isArray(options.omit) || options.omit.length > MAX_OMIT_FIELDS) {
+    throw invalidArgument('options.omit', `must be an array of at most ${MAX_OMIT_FIELDS} field names`);
+  }
+  options.omit.forEach((field, i) => assertFieldName(field, `options.omit[${i}]`, 'projections'));
+  return [...new Set(options.omit)];
 }
 
 /** Cursor = base64url(JSON `{ "after": <last id> }`). Opaque to callers. */

@@ -21,11 +21,13 @@ import {
   encodeCursor,
   escapeRegex,
   normalizeFilter,
+  normalizeListOptions,
   stripMeta,
   type CreateOptions,
   type Doc,
   type DocumentFilter,
   type DocumentStore,
+  type ListOptions,
   type Page,
   type PageRequest,
 } from './document-store.js';
@@ -102,12 +104,15 @@ export function createMongoDocumentStore<T extends object>(db: Db, collection: s
       return found ? toDoc<T>(found) : null;
     },
 
-    async list(page: PageRequest, filter?: DocumentFilter): Promise<Page<T>> {
+    async list(page: PageRequest, filter?: DocumentFilter, options?: ListOptions): Promise<Page<T>> {
       assertLimit(page?.limit);
+      const omit = normalizeListOptions(options);
       const query = toMongoFilter(filter);
       if (page.cursor !== undefined) (query as Record<string, unknown>)._id = { $gt: decodeCursor(page.cursor) };
+      // An exclusion projection on `data.<field>` drops those fields server-side.
+      const projection = omit.length === 0 ? undefined : Object.fromEntries(omit.map((field) => [`data.${field}`, 0]));
       const rows = await coll
-        .find(query)
+        .find(query, projection === undefined ? {} : { projection })
         .sort({ _id: 1 })
         .limit(page.limit + 1)
         .toArray();

@@ -20,11 +20,13 @@ import {
   encodeCursor,
   escapeLike,
   normalizeFilter,
+  normalizeListOptions,
   stripMeta,
   type CreateOptions,
   type Doc,
   type DocumentFilter,
   type DocumentStore,
+  type ListOptions,
   type Page,
   type PageRequest,
 } from './document-store.js';
@@ -82,8 +84,9 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
       return rows.length === 0 ? null : toDoc<T>(rows[0]);
     },
 
-    async list(page: PageRequest, filter?: DocumentFilter): Promise<Page<T>> {
+    async list(page: PageRequest, filter?: DocumentFilter, options?: ListOptions): Promise<Page<T>> {
       assertLimit(page?.limit);
+      const omit = normalizeListOptions(options);
       const params: unknown[] = [collection];
       const where = ['collection = $1'];
       if (page.cursor !== undefined) {
@@ -91,9 +94,15 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
         where.push(`id > $${params.length}`);
       }
       filterSql(filter, where, params);
+      let columns = COLUMNS;
+      if (omit.length > 0) {
+        // `jsonb - text[]` drops those top-level keys server-side: they never cross the wire.
+        params.push(omit);
+        columns = `id, data - $${params.length}::text[] as data, version, created_at, updated_at`;
+      }
       params.push(page.limit + 1);
       const { rows } = await pool.query<Row>(
-        `select ${COLUMNS} from documents where ${where.join(' and ')} order by id limit $${params.length}`,
+        `select ${columns} from documents where ${where.join(' and ')} order by id limit $${params.length}`,
         params,
       );
       const more = rows.length > page.limit;

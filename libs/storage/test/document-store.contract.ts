@@ -145,6 +145,45 @@ export function documentStoreContract(name: string, makeStore: (collection: stri
       expect(await names({ contains: { field: 'tag', text: 'gre' } })).toEqual(['scalar']);
     });
 
+    it('omits the named top-level fields from listed items, keeping the others, the metadata and get() whole', async () => {
+      const store = await fresh();
+      const { doc } = await store.create({ name: 'big', kind: 'k', n: 1, payload: [{ a: 1 }, { a: 2 }], note: 'x', extra: { deep: true } });
+      const page = await store.list({ limit: 10 }, undefined, { omit: ['payload', 'extra', 'absent'] });
+      expect(page.items).toHaveLength(1);
+      const item = page.items[0];
+      expect(item).not.toHaveProperty('payload');
+      expect(item).not.toHaveProperty('extra');
+      expect(item).toEqual({ name: 'big', kind: 'k', n: 1, note: 'x', id: doc.id, version: 1, created_at: doc.created_at, updated_at: doc.updated_at });
+      expect(await store.get(doc.id)).toEqual(doc); // nothing removed from the stored document
+      expect((await store.list({ limit: 10 }, undefined, { omit: [] })).items).toEqual([doc]);
+    });
+
+    it('pages and filters exactly as without omit (filters may test an omitted field)', async () => {
+      const store = await fresh();
+      for (let i = 0; i < 25; i++) await store.create({ name: `doc ${i}`, kind: i % 2 ? 'odd' : 'even', n: i, payload: [i] });
+      const walk = async (filter: Parameters<typeof store.list>[1], omit?: string[]) => {
+        const out: Doc<Item>[] = [];
+        const sizes: number[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.list({ limit: 4, cursor }, filter, omit === undefined ? undefined : { omit });
+          out.push(...page.items);
+          sizes.push(page.items.length);
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        return { out, sizes };
+      };
+      const full = await walk(undefined);
+      const slim = await walk(undefined, ['payload']);
+      expect(slim.sizes).toEqual([4, 4, 4, 4, 4, 4, 1]);
+      expect(slim.out).toEqual(full.out.map(({ payload: _payload, ...rest }) => rest));
+      const evens = await walk({ equals: { kind: 'even' } }, ['payload']);
+      expect(evens.out.map((d) => d.n)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
+      const byName = await walk({ contains: { field: 'name', text: 'doc 1' } }, ['name', 'payload']);
+      expect(byName.out.map((d) => d.n)).toEqual([1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+      expect(byName.out.every((d) => !('name' in d) && !('payload' in d))).toBe(true);
+    });
+
     it('rejects a malformed or foreign cursor with BAD_CURSOR', async () => {
       const store = await fresh();
       for (const cursor of ['not a cursor', 'abc', Buffer.from('{"x":1}').toString('base64url'), '']) {
@@ -164,6 +203,9 @@ export function documentStoreContract(name: string, makeStore: (collection: stri
         [() => store.list({ limit: 10 }, { equals: { $where: 1 } }), 'filter.equals.$where'],
         [() => store.list({ limit: 10 }, { equals: { version: 1 } }), 'filter.equals.version'],
         [() => store.list({ limit: 10 }, { contains: { field: 'name', text: 5 as unknown as string } }), 'filter.contains.text'],
+        [() => store.list({ limit: 10 }, undefined, { omit: ['ok', 'a.b'] }), 'options.omit[1]'],
+        [() => store.list({ limit: 10 }, undefined, { omit: ['version'] }), 'options.omit[0]'],
+        [() => store.list({ limit: 10 }, undefined, { omit: 'loans' as unknown as string[] }), 'options.omit'],
         [() => store.update('x', { name: 'a', kind: 'k', n: 1 }, -1), 'expectedVersion'],
         [() => store.create([] as unknown as Item), 'data'],
         [() => store.get(''), 'id'],
