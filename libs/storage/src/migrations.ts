@@ -80,6 +80,29 @@ export const storageMigrations: readonly Migration[] = Object.freeze([
       create index if not exists audit_log_resource on audit_log (resource, resource_id, id desc);
     `,
   },
+  {
+    // Filters only ever address top-level scalar fields (`equals` → containment of a flat
+    // object of scalars), so the GIN index of migration 1, which indexed every value of every
+    // document (each loan of a 10,000-loan portfolio), is replaced by one over the top-level
+    // scalars only. Writes of big documents no longer pay for indexing their nested parts.
+    // `create index` (not concurrently: migrations run in a transaction) blocks writes to
+    // `documents` while it builds; it reads only the top level of each document.
+    id: 3,
+    name: 'documents_top_level_scalars_index',
+    sql: `
+      create or replace function equihome_top_level_scalars(doc jsonb) returns jsonb
+        language sql immutable strict parallel safe
+        as $fn$
+          select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+          from jsonb_each(case when jsonb_typeof(doc) = 'object' then doc else '{}'::jsonb end) as e
+          where jsonb_typeof(e.value) not in ('array', 'object')
+        $fn$;
+      comment on function equihome_top_level_scalars(jsonb) is
+        'The top-level keys of a JSON object whose values are scalars (string, number, boolean, null); {} for a non-object. Indexed by documents_scalars_gin.';
+      drop index if exists documents_data_gin;
+      create index if not exists documents_scalars_gin on documents using gin (equihome_top_level_scalars(data) jsonb_path_ops);
+    `,
+  },
 ]);
 
 function validate(migrations: readonly Migration[], table: string): Migration[] {

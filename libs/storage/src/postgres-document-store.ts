@@ -1,8 +1,10 @@
 /**
  * PostgreSQL JSONB adapter of the document store: one shared `documents` table keyed by
  * (collection, id), created by `storageMigrations` (run `runMigrations(pool, storageMigrations)`
- * first). `equals` filters use JSONB containment (`data @> …`, served by the GIN index);
- * `contains` uses ILIKE on `data->>field`. Version compare-and-set is a single
+ * first). `equals` filters use JSONB containment on the document's top-level scalars
+ * (`equihome_top_level_scalars(data) @> …`, served by the GIN index `documents_scalars_gin`,
+ * migration 3); `contains` uses ILIKE on `data->>field`. `list(…, { omit })` selects
+ * `data - $omit::text[]`, so omitted fields never leave the server. Version compare-and-set is a single
  * `update … where version = $expected`, so concurrent writers with the same expected version
  * cannot both succeed.
  */
@@ -57,7 +59,9 @@ function filterSql(filter: DocumentFilter | undefined, where: string[], params: 
   const { equals, contains } = normalizeFilter(filter);
   if (equals.length > 0) {
     params.push(JSON.stringify(Object.fromEntries(equals)));
-    where.push(`data @> $${params.length}::jsonb`);
+    // Same result as `data @> …` (a top-level array never contains-matches a scalar), but on
+    // the expression that `documents_scalars_gin` indexes, so the index can answer it.
+    where.push(`equihome_top_level_scalars(data) @> $${params.length}::jsonb`);
   }
   if (contains) {
     params.push(contains.field);

@@ -22,15 +22,37 @@ describe('PostgreSQL document store specifics', () => {
     }
   });
 
-  it('has a GIN index on data that can answer JSONB containment (equals filters)', async () => {
+  it('indexes only the top-level scalars (migration 3) and an equals filter can use that index', async () => {
+    const { rows: indexes } = await pool.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where tablename = 'documents' and indexdef ilike '%using gin%'`,
+    );
+    expect(indexes.map((r) => r.indexname)).toEqual(['documents_scalars_gin']); // the whole-document documents_data_gin is gone
+    expect(indexes[0].indexdef).toContain('equihome_top_level_scalars(data) jsonb_path_ops');
+    const store = createPostgresDocumentStore<Item>(pool, 'explain_probe');
     const client = await pool.connect();
     try {
       await client.query('set enable_seqscan = off');
-      const { rows } = await client.query(`explain select id from documents where data @> '{"kind":"a"}'::jsonb`);
-      expect(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).toContain('documents_data_gin');
+      // the exact WHERE clause list() builds for { equals: { kind: 'a' } }
+      const { rows } = await client.query(
+        `explain select id from documents where collection = $1 and equihome_top_level_scalars(data) @> $2::jsonb order by id limit 11`,
+        [store.collection, '{"kind":"a"}'],
+      );
+      expect(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).toContain('documents_scalars_gin');
     } finally {
       await client.query('reset enable_seqscan');
       client.release();
     }
+  });
+
+  it('equihome_top_level_scalars keeps exactly the top-level scalar members', async () => {
+    const { rows } = await pool.query<{ s: unknown }>(`select equihome_top_level_scalars(d::jsonb) as s from unnest($1::text[]) with ordinality as t(d, i) order by i`, [
+      [
+        '{"a":"x","b":1.5,"c":true,"d":null,"e":[1],"f":{"g":1},"loans":[{"id":"l1"}]}',
+        '{}',
+        '[1,2]',
+        '"scalar"',
+      ],
+    ]);
+    expect(rows.map((r) => r.s)).toEqual([{ a: 'x', b: 1.5, c: true, d: null }, {}, {}, {}]);
   });
 });
