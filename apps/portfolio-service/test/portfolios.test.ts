@@ -1,5 +1,5 @@
 import { Portfolio, PROBLEM_CONTENT_TYPE, type Loan } from '@equihome/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHarness, smallFundInput, type Harness } from './service-harness.js';
 
 let h: Harness;
@@ -203,6 +203,48 @@ describe('GET /api/portfolios and /api/portfolios/:id', () => {
       cursor = page.next_cursor;
     } while (cursor !== null);
     expect(seen).toEqual(mine.map((p) => [p.id, fund.id, p.loans.length]));
+  });
+
+  it('lists without reading the loans: asks the store to omit them and takes loan_count stored on generate and PUT', async () => {
+    const fund = h.addFund(smallFundInput());
+    const p = await generated(fund.id, 11);
+    const stored = await h.app.store.docs.get(p.id);
+    expect(stored?.loan_count).toBe(p.loans.length); // storage-only field…
+    const got = await h.app.app.inject({ method: 'GET', url: `/api/portfolios/${p.id}`, headers: auth(viewer) });
+    expect(got.json()).not.toHaveProperty('loan_count'); // …not part of the API Portfolio
+    expect(p).not.toHaveProperty('loan_count');
+    const updated = await put(p.id, p.loans.slice(0, 3), analyst, '"1"');
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).not.toHaveProperty('loan_count');
+    expect((await h.app.store.docs.get(p.id))?.loan_count).toBe(3);
+    const spy = vi.spyOn(h.app.store.docs, 'list');
+    try {
+      const res = await h.app.app.inject({ method: 'GET', url: `/api/portfolios?fund_id=${fund.id}`, headers: auth(viewer) });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().items).toEqual([expect.objectContaining({ id: p.id, version: 2, loan_count: 3 })]);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.calls[0][2]).toEqual({ omit: ['loans'] });
+      const read = (await spy.mock.results[0].value) as { items: Record<string, unknown>[] };
+      expect(read.items.map((d) => 'loans' in d)).toEqual([false]); // the loans never left the database
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('lists a portfolio stored before loan_count existed with the real number of its loans', async () => {
+    const fund = h.addFund(smallFundInput());
+    const p = await generated(fund.id, 12);
+    // a document as written before this change: no loan_count
+    const { doc: legacy } = await h.app.store.docs.create({ fund_id: fund.id, fund_version: 1, seed: 12, loans: p.loans.slice(0, 5), metrics: p.metrics });
+    expect(legacy).not.toHaveProperty('loan_count');
+    const res = await h.app.app.inject({ method: 'GET', url: `/api/portfolios?fund_id=${fund.id}`, headers: auth(viewer) });
+    expect(res.statusCode).toBe(200);
+    const items = (res.json() as { items: Record<string, unknown>[] }).items;
+    expect(items.map((i) => [i.id, i.loan_count])).toEqual([
+      [p.id, p.loans.length],
+      [legacy.id, 5],
+    ]);
+    for (const item of items) expect(item).not.toHaveProperty('loans');
   });
 
   it('answers 400 naming the field for a bad limit or cursor', async () => {
