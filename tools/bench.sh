@@ -2,7 +2,8 @@
 # `npm run bench`: every benchmark, printed figures (never asserted in tests).
 #   finance: Monte Carlo engine (paths/s, ms per 10k paths, monthly vs yearly, linearity,
 #            peak RSS of a 1,000,000-path run) and the efficient frontier (50 assets, 50 points)
-#   portfolio-service: a 10,000-loan portfolio generated, stored and returned through the route
+#   portfolio-service: a 10,000-loan portfolio generated, stored and returned through the route,
+#            and a page of 50 such portfolios listed (loans omitted)
 # Pass --quick to skip the 1,000,000-path memory run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,4 @@ fi
 run "finance: efficientFrontier" npx tsx libs/finance/bench/frontier.bench.ts
 bash tools/local-stack.sh >/dev/null
 run "portfolio-service: generate 10,000 loans" npx tsx --conditions=@equihome/source apps/portfolio-service/bench/generate.bench.ts
+run "portfolio-service: list 50 large portfolios" npx tsx --conditions=@equihome/source apps/portfolio-service/bench/list.bench.ts
