@@ -67,6 +67,20 @@ describe('POST /api/funds', () => {
     expect(list.json().items).toHaveLength(1);
   });
 
+  it('answers 422 IDEMPOTENCY_KEY_REUSED when a retried create sends a different body, creating nothing', async () => {
+    const name = `Reused key ${t.token}`;
+    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `reuse-${t.token}` };
+    const first = await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name }) });
+    expect(first.statusCode).toBe(201);
+    const other = await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name, size: 123_000_000 }) });
+    expect(other.statusCode).toBe(422);
+    expect(other.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(other.json()).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED', errors: [{ path: 'idempotency-key' }] });
+    const list = await inject({ url: `/api/funds?q=${encodeURIComponent(name)}`, headers: { authorization: t.auth('viewer') } });
+    expect(list.json().items).toHaveLength(1);
+    expect(list.json().items[0].size).toBe(first.json().size);
+  });
+
   it('creates exactly one fund when 10 creates with the same Idempotency-Key race', async () => {
     const name = `Race ${t.token}`;
     const headers = { authorization: t.auth('analyst'), 'idempotency-key': `race-${t.token}` };

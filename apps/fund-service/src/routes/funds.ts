@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { Fund, FundInput, FundListQuery, pageOf, type Actor } from '@equihome/domain';
-import { etag, parseIfMatch, problemResponses, type AuthUser, type FastifyZodInstance } from '@equihome/platform';
+import { etag, parseIfMatch, problemResponses, unprocessable, type AuthUser, type FastifyZodInstance } from '@equihome/platform';
 import type { AuditEntryInput, AuditLog } from '@equihome/storage';
 import { z } from 'zod';
 import type { FundEvents } from '../events.js';
@@ -29,6 +30,22 @@ const actorOf = (user: AuthUser): Actor => ({ sub: user.sub, role: user.role });
 
 /** Idempotency keys are per caller: the same key from two users names two creates. */
 const scopedKey = (user: AuthUser, key: string): string => createHash('sha256').update(`${user.sub}\n${key}`).digest('hex');
+
+type FundInputOutput = z.output<typeof FundInput>;
+
+/**
+ * A replayed create must repeat the first request: the same parameters as the fund it
+ * created (checked while that fund is still at version 1; once it has been updated, the
+ * replay returns it as it is now). A different body under the same key is a client bug → 422.
+ */
+function assertSameCreate(fund: Fund, body: FundInputOutput): void {
+  if (fund.version !== 1) return;
+  const { id: _id, version: _version, created_at: _created, updated_at: _updated, ...stored } = fund;
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(stored)), JSON.parse(JSON.stringify(body)))) {
+    const message = 'this Idempotency-Key was first used with a different body';
+    throw unprocessable(`${message}; use a new key for a different fund`, [{ path: 'idempotency-key', message }], 'IDEMPOTENCY_KEY_REUSED');
+  }
+}
 
 /**
  * `/api/funds`: list (viewer), read (viewer), create and replace (analyst), delete (admin).
@@ -84,7 +101,7 @@ export function fundRoutes(app: FastifyZodInstance, { funds, audit, events }: Fu
         summary: 'Create a fund (model parameters default as documented); Idempotency-Key makes retries safe',
         headers: CreateHeaders,
         body: FundInput,
-        response: { 201: Fund, ...problemResponses(400, 401, 403, 413) },
+        response: { 201: Fund, ...problemResponses(400, 401, 403, 413, 422) },
       },
     },
     async (request, reply) => {
@@ -94,6 +111,7 @@ export function fundRoutes(app: FastifyZodInstance, { funds, audit, events }: Fu
         await recordAudit(request.log, auditEntry(request.user, 'create', fund.id, fund.version, request.id));
         await events.created(fund, actorOf(request.user));
       } else {
+        assertSameCreate(fund, request.body);
         reply.header('idempotent-replayed', 'true');
       }
       return reply.code(201).header('location', `/api/funds/${fund.id}`).header('etag', etag(fund.version)).send(fund);
