@@ -101,6 +101,19 @@ describe('POST /api/portfolios/generate', () => {
     expect(list.json().items).toHaveLength(1);
   });
 
+  it('answers 422 IDEMPOTENCY_KEY_REUSED when a retried generate names another seed, storing nothing new', async () => {
+    const fund = h.addFund(smallFundInput());
+    const key = `reuse-${fund.id}`;
+    const first = await generate(fund.id, 11, { 'idempotency-key': key });
+    expect(first.statusCode).toBe(201);
+    const other = await generate(fund.id, 12, { 'idempotency-key': key });
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED', errors: [{ path: 'idempotency-key' }] });
+    const list = await h.app.app.inject({ method: 'GET', url: `/api/portfolios?fund_id=${fund.id}`, headers: auth(viewer) });
+    expect(list.json().items).toHaveLength(1);
+    expect(list.json().items[0].seed).toBe(11);
+  });
+
   it('answers 400 with field paths for a bad body', async () => {
     const res = await h.app.app.inject({ method: 'POST', url: '/api/portfolios/generate', headers: auth(analyst), payload: { fund_id: 5, seed: -1 } });
     const body = expectProblem(res, 400);

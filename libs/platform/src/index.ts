@@ -27,3 +27,4 @@ export { READINESS_TIMEOUT_MS, runReadinessChecks, type CheckResult, type Readin
 export { createMetrics, type ServiceMetrics } from './metrics.js';
 export type { OpenApiOptions } from './openapi.js';
 export { createService, runService, SHUTDOWN_TIMEOUT_MS, type FastifyZodInstance, type Service, type ServiceOptions } from './service.js';
+export { scopedIdempotencyKey } from './idempotency.js';

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Fund, FundInput, FundListQuery, pageOf, type Actor } from '@equihome/domain';
-import { etag, parseIfMatch, problemResponses, unprocessable, type AuthUser, type FastifyZodInstance } from '@equihome/platform';
+import { etag, parseIfMatch, problemResponses, scopedIdempotencyKey, unprocessable, type AuthUser, type FastifyZodInstance } from '@equihome/platform';
 import type { AuditEntryInput, AuditLog } from '@equihome/storage';
 import { z } from 'zod';
 import type { FundEvents } from '../events.js';
@@ -28,8 +27,6 @@ const ifMatchVersion = (header: string | undefined) => parseIfMatch(header, { co
 
 const actorOf = (user: AuthUser): Actor => ({ sub: user.sub, role: user.role });
 
-/** Idempotency keys are per caller: the same key from two users names two creates. */
-const scopedKey = (user: AuthUser, key: string): string => createHash('sha256').update(`${user.sub}\n${key}`).digest('hex');
 
 type FundInputOutput = z.output<typeof FundInput>;
 
@@ -106,7 +103,7 @@ export function fundRoutes(app: FastifyZodInstance, { funds, audit, events }: Fu
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      const { fund, created } = await funds.create(request.body, key === undefined ? {} : { idempotencyKey: scopedKey(request.user, key) });
+      const { fund, created } = await funds.create(request.body, key === undefined ? {} : { idempotencyKey: scopedIdempotencyKey(request.user, key) });
       if (created) {
         await recordAudit(request.log, auditEntry(request.user, 'create', fund.id, fund.version, request.id));
         await events.created(fund, actorOf(request.user));

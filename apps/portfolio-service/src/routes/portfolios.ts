@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { GeneratePortfolioRequest, pageOf, Portfolio, PortfolioListQuery, PortfolioUpdate, type Fund, type Loan } from '@equihome/domain';
 import { generatePortfolio, portfolioMetrics, type Fund as EngineFund } from '@equihome/finance';
 import type { Messaging } from '@equihome/messaging';
-import { badRequest, etag, parseIfMatch, problemResponses, type FastifyZodInstance } from '@equihome/platform';
+import { badRequest, etag, parseIfMatch, problemResponses, scopedIdempotencyKey, unprocessable, type FastifyZodInstance } from '@equihome/platform';
 import type { AuditLog } from '@equihome/storage';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -109,8 +109,14 @@ export function portfolioRoutes(app: FastifyZodInstance, deps: PortfolioRouteDep
       const { loans, metrics } = await mapErrors(async () => generatePortfolio(engineFund(fund), { seed }));
       const t2 = performance.now();
       const data = { fund_id, fund_version: fund.version, seed, loans: loans as Loan[], metrics };
-      const { portfolio, created } = await mapErrors(() => store.create(data, request.headers['idempotency-key']));
+      const key = request.headers['idempotency-key'];
+      const { portfolio, created } = await mapErrors(() => store.create(data, key === undefined ? undefined : scopedIdempotencyKey(request.user, key)));
       const t3 = performance.now();
+      if (!created && (portfolio.fund_id !== fund_id || (request.body.seed !== undefined && portfolio.seed !== request.body.seed))) {
+        // A replay must repeat the first request; a different fund or seed under the same key is a client bug.
+        const message = 'this Idempotency-Key was first used with a different fund_id or seed';
+        throw unprocessable(`${message}; use a new key for a different portfolio`, [{ path: 'idempotency-key', message }], 'IDEMPOTENCY_KEY_REUSED');
+      }
       if (created) {
         await record(request, 'generate', portfolio, portfolio.version, { fund_id, seed });
         await publishEvent(messaging, request.log, 'equihome.portfolio.generated', { portfolio: portfolioEventBody(portfolio), actor: request.user });
