@@ -14,6 +14,7 @@ export function vitestConfig(options: { testTimeout?: number; fileParallelism?: 
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       exclude: ['**/node_modules/**', '**/dist/**', ...(options.exclude ?? [])],
       environment: 'node',
+      setupFiles: [fileURLToPath(new URL('./tools/vitest-setup.ts', import.meta.url))],
       testTimeout: options.testTimeout ?? 20_000,
       hookTimeout: 30_000,
       fileParallelism: options.fileParallelism ?? true,

@@ -308,8 +308,11 @@ describe('waterfall invariants (fast-check)', () => {
         const fundIrr = xirr([...paid, ...distributions]);
         const lpIrr = xirr([...paid, ...r.tiers.map((t) => ({ date: t.date, amount: t.lp_total }))]);
         fc.pre(Number.isFinite(fundIrr) && fundIrr > -0.99);
-        expect(lpIrr).toBeLessThanOrEqual(fundIrr + 1e-9);
-        expect(lpIrr).toBeGreaterThanOrEqual(Math.min(fund.terms.hurdle_rate, fundIrr) - 1e-9);
+        // Relative tolerance: the two IRRs are solved from different flows, and extreme
+        // funds have IRRs in the millions of percent.
+        const tol = 1e-9 * Math.max(1, Math.abs(fundIrr));
+        expect(lpIrr).toBeLessThanOrEqual(fundIrr + tol);
+        expect(lpIrr).toBeGreaterThanOrEqual(Math.min(fund.terms.hurdle_rate, fundIrr) - tol);
       }),
       { numRuns: 300 },
     );
