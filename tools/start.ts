@@ -7,6 +7,7 @@
  * 4. keeps the services running until Ctrl-C (`--demo-only` stops after the demo).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from './demo.js';
 
@@ -20,8 +21,28 @@ const services = [
 const stack = spawnSync('bash', ['tools/local-stack.sh'], { cwd: root, stdio: 'inherit' });
 if (stack.status !== 0) process.exit(stack.status ?? 1);
 
+/** True when something already listens on the port (e.g. another `npm start`). */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+for (const { name, port } of services) {
+  if (await portTaken(port)) {
+    console.error(`port ${port} (${name}) is already in use — is another \`npm start\` running? Stop it first.`);
+    process.exit(1);
+  }
+}
+
 const children: ChildProcess[] = services.map(({ name, port }) => {
-  const child = spawn('npx', ['tsx', '--conditions=@equihome/source', `apps/${name}/src/main.ts`], {
+  // Node itself (with tsx's loader), not npx: signals must reach the service so that
+  // Ctrl-C / SIGTERM run its graceful shutdown.
+  const child = spawn(process.execPath, ['--conditions=@equihome/source', '--import', 'tsx', `apps/${name}/src/main.ts`], {
     cwd: root,
     env: { ...process.env, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
