@@ -1,6 +1,9 @@
 // Shared flat config: typescript-eslint + Nx module boundaries.
-// Tags: type:domain, type:finance, type:platform, type:app.
-// Apps may depend on libs; libs never on apps; libs/finance on nothing but itself.
+// Tags: type:domain, type:finance, type:platform, type:messaging, type:storage, type:outbox,
+// type:testing, type:app. Apps may depend on libs; libs never on apps; libs/finance on nothing
+// but itself; platform (HTTP), messaging (NATS) and storage (databases) only on domain, so a
+// service without a database (the gateway) pulls in no database driver; outbox joins storage
+// and messaging; testing (the test kit) may use every lib but finance.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
@@ -23,8 +26,15 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:finance', onlyDependOnLibsWithTags: ['type:finance'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain', 'type:platform'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:finance', 'type:platform'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:storage', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:domain', 'type:storage', 'type:messaging'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:messaging', 'type:storage'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:finance', 'type:platform', 'type:messaging', 'type:storage', 'type:outbox', 'type:testing'],
+            },
           ],
         },
       ],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Fund } from './fund.js';
 import { Portfolio } from './portfolio.js';
-import { SimulationStatus } from './simulation.js';
+import { OptimizationStatus, SimulationStatus } from './simulation.js';
 import { Problem } from './problem.js';
 
 /**
@@ -11,8 +11,6 @@ import { Problem } from './problem.js';
  * answer every request with a JetStream receipt, racing the real responder.
  */
 export const STREAM_NAME = 'EQUIHOME';
-export const EVENT_ENTITIES = ['fund', 'portfolio', 'simulation', 'optimization'] as const;
-export const STREAM_SUBJECTS = EVENT_ENTITIES.map((e) => `equihome.${e}.>`);
 
 /** Who did it: attached to every event caused by a user request. */
 export const Actor = z.object({ sub: z.string(), role: z.string() });
@@ -34,17 +32,39 @@ export const eventSchemas = {
   'equihome.simulation.completed': SimulationStatus,
   'equihome.simulation.failed': SimulationStatus,
   'equihome.simulation.cancelled': SimulationStatus,
+  'equihome.optimization.queued': withActor(OptimizationStatus),
+  'equihome.optimization.progress': OptimizationStatus,
+  'equihome.optimization.completed': OptimizationStatus,
+  'equihome.optimization.failed': OptimizationStatus,
+  'equihome.optimization.cancelled': OptimizationStatus,
 } as const;
 export type EventSubject = keyof typeof eventSchemas;
+
+/**
+ * The event entities (`fund`, `portfolio`, …) and the stream's subjects, both DERIVED from
+ * `eventSchemas`, so a new event can never be published to a subject the stream misses.
+ */
+export const EVENT_ENTITIES: readonly string[] = [...new Set(Object.keys(eventSchemas).map((s) => s.split('.')[1]))];
+export const STREAM_SUBJECTS: readonly string[] = EVENT_ENTITIES.map((e) => `equihome.${e}.>`);
 export type EventData<S extends EventSubject> = z.infer<(typeof eventSchemas)[S]>;
 
-/** CloudEvents-style envelope of every event. */
+/**
+ * The envelope of every event: a CloudEvents 1.0 event in its structured JSON form
+ * (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md), readable by a stock
+ * CloudEvents SDK. `id` is also the JetStream `Nats-Msg-Id` (de-duplication); `type` is the
+ * logical subject (`equihome.fund.updated`); `source` the publishing service; `subject` the
+ * NATS subject on the wire; `time` when the change committed.
+ */
+export const CLOUDEVENTS_SPEC_VERSION = '1.0';
+export const EVENT_CONTENT_TYPE = 'application/json';
 export const EventEnvelope = z.object({
+  specversion: z.literal(CLOUDEVENTS_SPEC_VERSION),
   id: z.string().min(1),
   type: z.string().min(1),
   source: z.string().min(1),
   time: z.iso.datetime({ offset: true }),
   subject: z.string().min(1),
+  datacontenttype: z.literal(EVENT_CONTENT_TYPE),
   data: z.unknown(),
 });
 export type EventEnvelope<T = unknown> = Omit<z.infer<typeof EventEnvelope>, 'data'> & { data: T };

@@ -12,3 +12,11 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * The problem `type` URI of a code: `FUND_NOT_FOUND` → `urn:equihome:problem:fund-not-found`.
+ * One vocabulary for HTTP replies and RPC error replies alike.
+ */
+export function problemType(code: string): string {
+  return `urn:equihome:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}

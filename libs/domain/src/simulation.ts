@@ -38,6 +38,19 @@ export const MetricDistribution = Percentiles.extend({
 });
 export type MetricDistribution = z.infer<typeof MetricDistribution>;
 
+export const OptimizationKind = z.enum(['efficient-frontier', 'sensitivity', 'solve']);
+export type OptimizationKind = z.infer<typeof OptimizationKind>;
+
+/** What `equihome.optimization.*` events carry: the job's state and progress (0…1). */
+export const OptimizationStatus = z.object({
+  id: z.string(),
+  kind: OptimizationKind,
+  state: RunState,
+  progress: z.number().min(0).max(1),
+  error: z.string().nullable().optional(),
+});
+export type OptimizationStatus = z.infer<typeof OptimizationStatus>;
+
 export const OptimizationRequest = z.object({
   fund_id: z.string().min(1),
   kind: z.enum(['frontier', 'simulation_frontier', 'sensitivity']),

@@ -1,7 +1,7 @@
-import { Problem, PROBLEM_CONTENT_TYPE } from '@equihome/domain';
+import { Problem, PROBLEM_CONTENT_TYPE, problemType } from '@equihome/domain';
 import type { z } from 'zod';
 
-export { PROBLEM_CONTENT_TYPE };
+export { PROBLEM_CONTENT_TYPE, problemType };
 
 /**
  * The RFC 9457 problem document as a zod schema, for routes' response declarations:
@@ -34,11 +34,6 @@ const TITLES: Record<number, string> = {
 /** Standard reason phrase for an HTTP status (`Error` when unknown). */
 export function statusTitle(status: number): string {
   return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Error');
-}
-
-/** `FUND_NOT_FOUND` → `urn:equihome:problem:fund-not-found` (the problem `type` URI). */
-export function problemType(code: string): string {
-  return `urn:equihome:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 }
 
 export interface HttpProblemOptions {
