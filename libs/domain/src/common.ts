@@ -6,8 +6,30 @@ export const rate = (min = 0, max = 1) => z.number().min(min).max(max);
 /** Dollars, strictly positive. */
 export const positiveAmount = () => z.number().positive().finite();
 
-/** An ISO-8601 date (`2026-01-31`) or date-time (`2026-01-31T00:00:00Z`). */
-export const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const NUL = '\u0000';
+
+/**
+ * Every string that comes over the wire: U+0000 is refused (PostgreSQL JSONB cannot store it,
+ * and no field of this API needs it), so both storage adapters only ever see clean text.
+ */
+export const text = () => z.string().refine((s) => !s.includes(NUL), { message: 'must not contain the NUL character (U+0000)' });
+
+/**
+ * An id of a stored resource (fund, portfolio, run…): the UUID form (the stores issue UUIDv7).
+ * Ids are checked before any storage call: malformed → 400, well-formed but absent → 404.
+ */
+export const ResourceId = z.uuid({ error: 'must be a UUID such as 0190a3c0-7b1e-7cc4-8a51-1c2b3d4e5f60' });
+
+/** `/:id` path parameters of a stored resource. */
+export const IdParams = z.strictObject({ id: ResourceId.describe('resource id (UUIDv7)') });
+
+/**
+ * An ISO-8601 calendar date (`2026-01-31`) or date-time with offset (`2026-01-31T00:00:00Z`).
+ * Days that do not exist (`2025-02-30`, `2025-02-29`) are refused, never rolled over.
+ */
+export const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'must be an existing calendar date YYYY-MM-DD or an ISO date-time with offset',
+});
 
 /** Server-assigned document fields. */
 export const documentMeta = {
@@ -22,9 +44,9 @@ export const Zone = z.enum(zoneNames);
 export type Zone = z.infer<typeof Zone>;
 
 /** Cursor paging: `?limit=&cursor=`; replies `{ items, next_cursor }`. */
-export const PageQuery = z.object({
+export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).optional(),
+  cursor: text().min(1).max(1000).optional(),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { documentMeta, isoDate, positiveAmount, rate, zoneNames } from './common.js';
+import { documentMeta, isoDate, positiveAmount, rate, text, zoneNames } from './common.js';
 
 /**
  * The Fund model: the seed's JSON field names, extended with every parameter of the
@@ -10,7 +10,7 @@ import { documentMeta, isoDate, positiveAmount, rate, zoneNames } from './common
 
 const ZONE_SUM_TOLERANCE = 1e-9;
 
-export const FeeStructure = z.object({
+export const FeeStructure = z.strictObject({
   /** Annual management fee, charged per period on `management_fee_basis`. */
   management_fee_rate: rate(0, 0.1).default(0.02),
   /** LP preferred return (annual, Actual/365 compounding). */
@@ -19,12 +19,16 @@ export const FeeStructure = z.object({
   performance_fee_rate: rate(0, 0.5).default(0.2),
   /** Fee on each advance, deducted from what the borrower receives. */
   origination_fee_rate: rate(0, 0.1).default(0.03),
-  /** Share of each dollar going to the GP in the catch-up tier (1 = full catch-up). */
+  /**
+   * Share of each dollar going to the GP in the catch-up tier (1 = full catch-up). Either 0
+   * (no catch-up tier) or above `performance_fee_rate`: a catch-up at or below the carry rate
+   * could never catch up, so it is refused rather than silently ignored.
+   */
   catch_up_rate: rate(0, 1).default(1),
   management_fee_basis: z.enum(['committed', 'invested', 'nav']).default('committed'),
   /** Optional step-down: from `after_year` on, the fee rate becomes `rate`. */
   fee_step_down: z
-    .object({ after_year: z.number().min(0).max(30), rate: rate(0, 0.1) })
+    .strictObject({ after_year: z.number().min(0).max(30), rate: rate(0, 0.1) })
     .nullable()
     .default(null),
   /** Fund expenses per year, as a fraction of fund size. */
@@ -38,14 +42,14 @@ export const FeeStructure = z.object({
 });
 export type FeeStructure = z.infer<typeof FeeStructure>;
 
-export const ZoneAllocations = z.object({
+export const ZoneAllocations = z.strictObject({
   green: rate(0, 1).default(0.6),
   orange: rate(0, 1).default(0.3),
   red: rate(0, 1).default(0.1),
 });
 export type ZoneAllocations = z.infer<typeof ZoneAllocations>;
 
-export const LoanParameters = z.object({
+export const LoanParameters = z.strictObject({
   /** Average property value, dollars. When `avg_loan_size` is absent the average advance is `average_property_value × average_ltv`. */
   average_property_value: positiveAmount().default(384_615.38),
   average_ltv: rate(0.01, 1).default(0.65),
@@ -76,7 +80,7 @@ export const LoanParameters = z.object({
 });
 export type LoanParameters = z.infer<typeof LoanParameters>;
 
-export const ZoneParameters = z.object({
+export const ZoneParameters = z.strictObject({
   appreciation_rate: rate(-0.5, 0.5),
   volatility: rate(0, 1),
   default_rate: rate(0, 1),
@@ -90,20 +94,20 @@ export const DEFAULT_ZONE_PARAMETERS = {
   red: { appreciation_rate: 0.01, volatility: 0.12, default_rate: 0.05, recovery_rate: 0.7 },
 } as const;
 
-export const ZoneParameterSet = z.object({
+export const ZoneParameterSet = z.strictObject({
   green: ZoneParameters.default(DEFAULT_ZONE_PARAMETERS.green),
   orange: ZoneParameters.default(DEFAULT_ZONE_PARAMETERS.orange),
   red: ZoneParameters.default(DEFAULT_ZONE_PARAMETERS.red),
 });
 
-export const ZoneCorrelations = z.object({
+export const ZoneCorrelations = z.strictObject({
   green_orange: rate(-1, 1).default(0.8),
   green_red: rate(-1, 1).default(0.7),
   orange_red: rate(-1, 1).default(0.8),
 });
 export type ZoneCorrelations = z.infer<typeof ZoneCorrelations>;
 
-export const Operations = z.object({
+export const Operations = z.strictObject({
   /** Share of commitments deployed into loans (the rest covers fees and expenses). */
   deployment_ratio: rate(0.01, 1).default(0.85),
   deployment_period_years: z.number().positive().max(30).default(3),
@@ -115,7 +119,7 @@ export const Operations = z.object({
 });
 export type Operations = z.infer<typeof Operations>;
 
-export const ScenarioShock = z.object({
+export const ScenarioShock = z.strictObject({
   from_month: z.number().int().min(0),
   to_month: z.number().int().min(0),
   zone: z.enum(zoneNames).optional(),
@@ -125,23 +129,23 @@ export const ScenarioShock = z.object({
 });
 export type ScenarioShock = z.infer<typeof ScenarioShock>;
 
-export const Scenario = z.object({
+export const Scenario = z.strictObject({
   /** `base` (no overlay), `gfc` (−20% over months 12–36, defaults ×3), `stagnation` (μ = 0 for 5 years), `custom` (`shocks`). */
   name: z.enum(['base', 'gfc', 'stagnation', 'custom']).default('base'),
   shocks: z.array(ScenarioShock).max(100).default([]),
 });
 export type Scenario = z.infer<typeof Scenario>;
 
-export const CapitalCall = z.object({ date: isoDate, amount: positiveAmount() });
+export const CapitalCall = z.strictObject({ date: isoDate, amount: positiveAmount() });
 export type CapitalCall = z.infer<typeof CapitalCall>;
 
 const fundFields = {
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   /** Total commitments, dollars. */
   size: positiveAmount().max(1e12),
   /** Fund life in years. */
   term: z.number().int().min(1).max(30).default(10),
-  type: z.string().trim().min(1).max(64).default('home_equity'),
+  type: text().trim().min(1).max(64).default('home_equity'),
   vintage_year: z.number().int().min(1990).max(2100),
   /** Simulation horizon in years (≥ term; defaults to the term). */
   time_horizon: z.number().int().min(1).max(30).optional(),
@@ -157,6 +161,7 @@ const fundFields = {
 
 type FundLike = {
   size: number;
+  fee_structure: { catch_up_rate: number; performance_fee_rate: number };
   term: number;
   time_horizon?: number;
   capital_calls: { amount: number }[];
@@ -167,11 +172,15 @@ type FundLike = {
 /** Cross-field rules, reported with the path of the offending field. */
 export function checkFundRules(fund: FundLike, ctx: z.RefinementCtx): void {
   const lp = fund.loan_parameters;
+  const fs = fund.fee_structure;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const za = lp.zone_allocations;
   const sum = za.green + za.orange + za.red;
   if (Math.abs(sum - 1) > ZONE_SUM_TOLERANCE) {
     issue(['loan_parameters', 'zone_allocations'], `zone allocations must sum to 1 (got ${sum})`);
+  }
+  if (fs.catch_up_rate !== 0 && !(fs.catch_up_rate > fs.performance_fee_rate)) {
+    issue(['fee_structure', 'catch_up_rate'], `catch_up_rate must be 0 (no catch-up) or above performance_fee_rate (${fs.performance_fee_rate}), got ${fs.catch_up_rate}`);
   }
   if (lp.average_ltv > lp.max_ltv) issue(['loan_parameters', 'average_ltv'], 'average_ltv must not exceed max_ltv');
   if (lp.min_ltv > lp.average_ltv) issue(['loan_parameters', 'min_ltv'], 'min_ltv must not exceed average_ltv');
@@ -186,21 +195,21 @@ export function checkFundRules(fund: FundLike, ctx: z.RefinementCtx): void {
 }
 
 /** Body of `POST /api/funds` and `PUT /api/funds/:id`. */
-export const FundInput = z.object(fundFields).superRefine(checkFundRules);
+export const FundInput = z.strictObject(fundFields).superRefine(checkFundRules);
 export type FundInput = z.input<typeof FundInput>;
 
 /** A stored fund, every parameter filled. */
-export const Fund = z.object({ ...fundFields, ...documentMeta }).superRefine(checkFundRules);
+export const Fund = z.strictObject({ ...fundFields, ...documentMeta }).superRefine(checkFundRules);
 export type Fund = z.infer<typeof Fund>;
 
 /** The fully-specified parameters of a fund (a `Fund` without the document fields). */
 export type FundParameters = z.output<typeof FundInput>;
 
-export const FundListQuery = z.object({
+export const FundListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).optional(),
-  type: z.string().min(1).optional(),
-  vintage_year: z.coerce.number().int().optional(),
-  q: z.string().min(1).max(200).optional(),
+  cursor: text().min(1).max(1000).optional(),
+  type: text().min(1).max(64).optional(),
+  vintage_year: z.coerce.number().int().min(1990).max(2100).optional(),
+  q: text().min(1).max(200).optional(),
 });
 export type FundListQuery = z.infer<typeof FundListQuery>;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { documentMeta, positiveAmount, Zone } from './common.js';
+import { documentMeta, positiveAmount, ResourceId, text, Zone } from './common.js';
 
 /**
  * A loan in a portfolio. Years are measured from the fund's first close (fractional:
  * 1.25 = month 15); `appreciation_rate` is the annual drift assumed for its zone.
  */
-export const Loan = z.object({
-  id: z.string().min(1).max(100),
+export const Loan = z.strictObject({
+  id: text().min(1).max(100),
   /** The advance A = ltv × property_value, dollars. */
   loan_amount: positiveAmount(),
   property_value: positiveAmount(),
@@ -22,7 +22,7 @@ export const Loan = z.object({
 });
 export type Loan = z.infer<typeof Loan>;
 
-export const PortfolioMetrics = z.object({
+export const PortfolioMetrics = z.strictObject({
   /** Sum of property values at origination, dollars. */
   total_initial_value: z.number(),
   /** Sum of advances, dollars. */
@@ -38,7 +38,7 @@ export const PortfolioMetrics = z.object({
 });
 export type PortfolioMetrics = z.infer<typeof PortfolioMetrics>;
 
-export const Portfolio = z.object({
+export const Portfolio = z.strictObject({
   ...documentMeta,
   fund_id: z.string().min(1),
   /** The fund version the portfolio was generated from. */
@@ -49,19 +49,19 @@ export const Portfolio = z.object({
 });
 export type Portfolio = z.infer<typeof Portfolio>;
 
-export const GeneratePortfolioRequest = z.object({
-  fund_id: z.string().min(1),
+export const GeneratePortfolioRequest = z.strictObject({
+  fund_id: ResourceId,
   /** Random seed (uint32); a fresh one is drawn and returned when absent. */
   seed: z.number().int().min(0).max(0xffffffff).optional(),
 });
 export type GeneratePortfolioRequest = z.infer<typeof GeneratePortfolioRequest>;
 
-export const PortfolioUpdate = z.object({ loans: z.array(Loan).min(1).max(100_000) });
+export const PortfolioUpdate = z.strictObject({ loans: z.array(Loan).min(1).max(100_000) });
 export type PortfolioUpdate = z.infer<typeof PortfolioUpdate>;
 
-export const PortfolioListQuery = z.object({
+export const PortfolioListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).optional(),
-  fund_id: z.string().min(1).optional(),
+  cursor: text().min(1).max(1000).optional(),
+  fund_id: ResourceId.optional(),
 });
 export type PortfolioListQuery = z.infer<typeof PortfolioListQuery>;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { ResourceId } from './common.js';
 
 export const Granularity = z.enum(['monthly', 'quarterly', 'yearly']);
 export type Granularity = z.infer<typeof Granularity>;
 
-export const SimulationRequest = z.object({
-  fund_id: z.string().min(1),
-  portfolio_id: z.string().min(1).optional(),
+export const SimulationRequest = z.strictObject({
+  fund_id: ResourceId,
+  portfolio_id: ResourceId.optional(),
   paths: z.number().int().min(1).max(1_000_000).default(10_000),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   granularity: Granularity.default('monthly'),
@@ -51,8 +52,8 @@ export const OptimizationStatus = z.object({
 });
 export type OptimizationStatus = z.infer<typeof OptimizationStatus>;
 
-export const OptimizationRequest = z.object({
-  fund_id: z.string().min(1),
+export const OptimizationRequest = z.strictObject({
+  fund_id: ResourceId,
   kind: z.enum(['frontier', 'simulation_frontier', 'sensitivity']),
   paths: z.number().int().min(1).max(100_000).default(2_000),
   seed: z.number().int().min(0).max(0xffffffff).optional(),

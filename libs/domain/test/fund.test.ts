@@ -47,6 +47,6 @@ describe('event and request schemas', () => {
     expect(eventSchemas['equihome.fund.deleted'].safeParse({}).success).toBe(false);
   });
   it('bounds the generation seed to uint32', () => {
-    expect(GeneratePortfolioRequest.safeParse({ fund_id: 'f', seed: 2 ** 32 }).success).toBe(false);
+    expect(GeneratePortfolioRequest.safeParse({ fund_id: '0190a3c0-7b1e-7cc4-8a51-1c2b3d4e5f60', seed: 2 ** 32 }).success).toBe(false);
   });
 });
