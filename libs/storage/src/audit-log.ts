@@ -1,10 +1,12 @@
 /**
- * Append-only audit log of writes (who, what, when) in the PostgreSQL `audit_log` table
- * (created by `storageMigrations`). The time is set by the database (`clock_timestamp()`),
- * never by the caller.
+ * Append-only audit log of writes (who, what, when). PostgreSQL: the `audit_log` table
+ * (created by `storageMigrations`); MongoDB: the `audit_log` collection
+ * (`createMongoAuditLog`). The time is set by the database (`clock_timestamp()`, `$currentDate`),
+ * never by the caller. Inside `DocumentStoreFactory.transaction` the entry commits or rolls
+ * back with the documents (`tx.appendAudit`).
  */
-import type pg from 'pg';
 import { invalidArgument } from './errors.js';
+import type { SqlExecutor } from './postgres-pool.js';
 
 export interface AuditEntryInput {
   /** Who: the subject of the authenticated caller (user id, service name). */
@@ -23,7 +25,10 @@ export interface AuditEntryInput {
 }
 
 export interface AuditEntry extends Omit<AuditEntryInput, 'details'> {
-  /** Monotonic sequence number (as a decimal string; bigint in the database). */
+  /**
+   * Increasing id: PostgreSQL a monotonic sequence number (decimal string; bigint in the
+   * database); MongoDB the entry's ObjectId (24 hex digits, increasing per writer process).
+   */
   id: string;
   /** ISO-8601 UTC, set by the database. */
   at: string;
@@ -62,7 +67,8 @@ function toEntry(row: Row): AuditEntry {
   return { ...row, at: row.at.toISOString() };
 }
 
-function validate(entry: AuditEntryInput): void {
+/** Rejects an entry the log would not store faithfully (INVALID_ARGUMENT naming the field). */
+export function validateAuditEntry(entry: AuditEntryInput): void {
   if (entry === null || typeof entry !== 'object') throw invalidArgument('entry', 'must be an object');
   for (const field of TEXT_FIELDS) {
     const value = entry[field];
@@ -78,10 +84,28 @@ function validate(entry: AuditEntryInput): void {
   }
 }
 
-export function createAuditLog(pool: pg.Pool): AuditLog {
+/** Validates a query; returns its filter fields (`resource`, `resource_id`) that are set. */
+export function validateAuditQuery(query: AuditQuery): Array<['resource' | 'resource_id', string]> {
+  if (query === null || typeof query !== 'object') throw invalidArgument('query', 'must be an object');
+  const { limit } = query;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw invalidArgument('limit', 'must be an integer from 1 to 1000');
+  }
+  const fields: Array<['resource' | 'resource_id', string]> = [];
+  for (const field of ['resource', 'resource_id'] as const) {
+    const value = query[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.length === 0) throw invalidArgument(field, 'must be a non-empty string');
+    fields.push([field, value]);
+  }
+  return fields;
+}
+
+/** The PostgreSQL audit log on `pool`, or on a transaction's client (then entries join the transaction). */
+export function createAuditLog(pool: SqlExecutor): AuditLog {
   return {
     async append(entry) {
-      validate(entry);
+      validateAuditEntry(entry);
       const { rows } = await pool.query<Row>(
         `insert into audit_log (actor, role, action, resource, resource_id, version, details)
          values ($1, $2, $3, $4, $5, $6, $7::jsonb) returning ${COLUMNS}`,
@@ -91,21 +115,13 @@ export function createAuditLog(pool: pg.Pool): AuditLog {
     },
 
     async list(query) {
-      if (query === null || typeof query !== 'object') throw invalidArgument('query', 'must be an object');
-      const { limit } = query;
-      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw invalidArgument('limit', 'must be an integer from 1 to 1000');
-      }
       const params: unknown[] = [];
       const where: string[] = [];
-      for (const field of ['resource', 'resource_id'] as const) {
-        const value = query[field];
-        if (value === undefined) continue;
-        if (typeof value !== 'string' || value.length === 0) throw invalidArgument(field, 'must be a non-empty string');
+      for (const [field, value] of validateAuditQuery(query)) {
         params.push(value);
         where.push(`${field} = $${params.length}`);
       }
-      params.push(limit);
+      params.push(query.limit);
       const { rows } = await pool.query<Row>(
         `select ${COLUMNS} from audit_log ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${params.length}`,
         params,

@@ -1,7 +1,7 @@
 /**
  * Typed storage errors. Every error carries a stable `code` that callers map to HTTP
  * status codes (NOT_FOUND → 404, VERSION_CONFLICT → 409/412, DUPLICATE → 409,
- * BAD_CURSOR / INVALID_ARGUMENT → 400).
+ * BAD_CURSOR / INVALID_ARGUMENT → 400; TRANSACTION_CLOSED is a programming error → 500).
  */
 export type StoreErrorCode =
   | 'NOT_FOUND'
@@ -10,7 +10,9 @@ export type StoreErrorCode =
   | 'BAD_CURSOR'
   | 'INVALID_ARGUMENT'
   | 'MIGRATION_FAILED'
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  /** A transaction's store, audit or outbox was used after the transaction committed or rolled back. */
+  | 'TRANSACTION_CLOSED';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -76,4 +78,9 @@ export class DuplicateError extends StoreError {
 /** Builds the INVALID_ARGUMENT error that names the offending field. */
 export function invalidArgument(field: string, message: string): StoreError {
   return new StoreError('INVALID_ARGUMENT', `${field}: ${message}`, { field });
+}
+
+/** A transaction's handle was used after `work` settled (commit or rollback): a programming error. */
+export function transactionClosed(): StoreError {
+  return new StoreError('TRANSACTION_CLOSED', 'transaction: already committed or rolled back; a transaction handle is valid only inside its work function');
 }

@@ -42,7 +42,7 @@ export interface MigrationResult {
 const MIGRATION_LOCK = 'equihome:migrations';
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** The storage library's own schema: the shared `documents` table and `audit_log`. */
+/** The storage library's own schema: the shared `documents` table, `audit_log` and the `outbox`. */
 export const storageMigrations: readonly Migration[] = Object.freeze([
   {
     id: 1,
@@ -101,6 +101,32 @@ export const storageMigrations: readonly Migration[] = Object.freeze([
         'The top-level keys of a JSON object whose values are scalars (string, number, boolean, null); {} for a non-object. Indexed by documents_scalars_gin.';
       drop index if exists documents_data_gin;
       create index if not exists documents_scalars_gin on documents using gin (equihome_top_level_scalars(data) jsonb_path_ops);
+    `,
+  },
+  {
+    // The transactional outbox (postgres-outbox.ts): events written by the transaction of
+    // their change, published by a relay. `seq` orders records (in commit order per
+    // aggregate); `id` is the envelope id (the JetStream Nats-Msg-Id); `subject` the wire
+    // subject (relays scope by its prefix). Partial indexes keep the relay's queries on the
+    // unsent rows only, whatever the number of sent rows kept for the retention period:
+    // outbox_unsent serves the claim (oldest unsent first), outbox_unsent_aggregate the
+    // "earlier unsent record of this aggregate" check, outbox_sent_at the prune.
+    id: 4,
+    name: 'outbox',
+    sql: `
+      create table if not exists outbox (
+        seq        bigint generated always as identity primary key,
+        id         text collate "C" not null,
+        aggregate  text collate "C" not null,
+        subject    text collate "C" not null,
+        envelope   jsonb not null,
+        created_at timestamptz not null default clock_timestamp(),
+        sent_at    timestamptz,
+        constraint outbox_id unique (id)
+      );
+      create index if not exists outbox_unsent on outbox (seq) where sent_at is null;
+      create index if not exists outbox_unsent_aggregate on outbox (aggregate, seq) where sent_at is null;
+      create index if not exists outbox_sent_at on outbox (sent_at) where sent_at is not null;
     `,
   },
 ]);

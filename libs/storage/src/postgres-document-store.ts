@@ -8,7 +8,6 @@
  * `update … where version = $expected`, so concurrent writers with the same expected version
  * cannot both succeed.
  */
-import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { DuplicateError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import {
@@ -32,6 +31,7 @@ import {
   type Page,
   type PageRequest,
 } from './document-store.js';
+import type { SqlExecutor } from './postgres-pool.js';
 
 interface Row {
   id: string;
@@ -42,7 +42,6 @@ interface Row {
 }
 
 const COLUMNS = 'id, data, version, created_at, updated_at';
-const UNIQUE_VIOLATION = '23505';
 
 function toDoc<T>(row: Row): Doc<T> {
   return {
@@ -71,11 +70,17 @@ function filterSql(filter: DocumentFilter | undefined, where: string[], params: 
   }
 }
 
-export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, collection: string): DocumentStore<T> {
+/**
+ * A store for `collection` on `db`: a `pg.Pool` (autocommit), or the client of a transaction
+ * (then every statement joins it; see `DocumentStoreFactory.transaction`). No statement of
+ * this store ever fails inside a transaction for a case it reports (duplicate id, taken
+ * idempotency key, stale version, absent id), so the transaction stays usable after it.
+ */
+export function createPostgresDocumentStore<T extends object>(db: SqlExecutor, collection: string): DocumentStore<T> {
   assertCollectionName(collection);
 
   async function currentVersion(id: string): Promise<number | null> {
-    const { rows } = await pool.query<{ version: number }>('select version from documents where collection = $1 and id = $2', [collection, id]);
+    const { rows } = await db.query<{ version: number }>('select version from documents where collection = $1 and id = $2', [collection, id]);
     return rows.length === 0 ? null : rows[0].version;
   }
 
@@ -84,7 +89,7 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
 
     async get(id) {
       assertId(id);
-      const { rows } = await pool.query<Row>(`select ${COLUMNS} from documents where collection = $1 and id = $2`, [collection, id]);
+      const { rows } = await db.query<Row>(`select ${COLUMNS} from documents where collection = $1 and id = $2`, [collection, id]);
       return rows.length === 0 ? null : toDoc<T>(rows[0]);
     },
 
@@ -105,7 +110,7 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
         columns = `id, data - $${params.length}::text[] as data, version, created_at, updated_at`;
       }
       params.push(page.limit + 1);
-      const { rows } = await pool.query<Row>(
+      const { rows } = await db.query<Row>(
         `select ${columns} from documents where ${where.join(' and ')} order by id limit $${params.length}`,
         params,
       );
@@ -120,32 +125,31 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
       assertId(id);
       const key = options.idempotencyKey ?? null;
       if (key !== null) assertIdempotencyKey(key);
-      try {
-        const { rows } = await pool.query<Row>(
-          `insert into documents (collection, id, data, version, idempotency_key)
-           values ($1, $2, $3::jsonb, 1, $4)
-           on conflict (collection, idempotency_key) do nothing
-           returning ${COLUMNS}`,
-          [collection, id, JSON.stringify(body), key],
-        );
-        if (rows.length === 1) return { doc: toDoc<T>(rows[0]), created: true };
-      } catch (err) {
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateError(collection, id, { cause: err });
-        throw err;
+      // `on conflict do nothing` (any unique constraint) rather than catching a unique
+      // violation: an error would abort the caller's transaction.
+      const { rows } = await db.query<Row>(
+        `insert into documents (collection, id, data, version, idempotency_key)
+         values ($1, $2, $3::jsonb, 1, $4)
+         on conflict do nothing
+         returning ${COLUMNS}`,
+        [collection, id, JSON.stringify(body), key],
+      );
+      if (rows.length === 1) return { doc: toDoc<T>(rows[0]), created: true };
+      if (key !== null) {
+        // The key was taken: the conflicting insert has committed (ON CONFLICT waits for it), so it is visible now.
+        const { rows: first } = await db.query<Row>(`select ${COLUMNS} from documents where collection = $1 and idempotency_key = $2`, [collection, key]);
+        if (first.length === 1) return { doc: toDoc<T>(first[0]), created: false };
       }
-      // The key was taken: the conflicting insert has committed (ON CONFLICT waits for it), so it is visible now.
-      const { rows } = await pool.query<Row>(`select ${COLUMNS} from documents where collection = $1 and idempotency_key = $2`, [collection, key]);
-      if (rows.length === 0) {
-        throw new StoreError('UNAVAILABLE', `${collection}: idempotency key "${key}" was taken but its document vanished (deleted concurrently); retry`);
-      }
-      return { doc: toDoc<T>(rows[0]), created: false };
+      if ((await currentVersion(id)) !== null) throw new DuplicateError(collection, id);
+      const taken = key === null ? `id "${id}"` : `idempotency key "${key}"`;
+      throw new StoreError('UNAVAILABLE', `${collection}: ${taken} was taken but its document vanished (deleted concurrently); retry`);
     },
 
     async update(id, data, expectedVersion) {
       assertId(id);
       assertVersion(expectedVersion);
       const body = stripMeta(data);
-      const { rows } = await pool.query<Row>(
+      const { rows } = await db.query<Row>(
         `update documents set data = $4::jsonb, version = version + 1, updated_at = clock_timestamp()
          where collection = $1 and id = $2 and version = $3
          returning ${COLUMNS}`,
@@ -160,11 +164,11 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
     async delete(id, expectedVersion) {
       assertId(id);
       if (expectedVersion === undefined) {
-        const { rowCount } = await pool.query('delete from documents where collection = $1 and id = $2', [collection, id]);
+        const { rowCount } = await db.query('delete from documents where collection = $1 and id = $2', [collection, id]);
         return (rowCount ?? 0) > 0;
       }
       assertVersion(expectedVersion);
-      const { rowCount } = await pool.query('delete from documents where collection = $1 and id = $2 and version = $3', [
+      const { rowCount } = await db.query('delete from documents where collection = $1 and id = $2 and version = $3', [
         collection,
         id,
         expectedVersion,
@@ -180,7 +184,7 @@ export function createPostgresDocumentStore<T extends object>(pool: pg.Pool, col
       const params: unknown[] = [collection];
       const where = ['collection = $1'];
       filterSql(filter, where, params);
-      const { rowCount } = await pool.query(`delete from documents where ${where.join(' and ')}`, params);
+      const { rowCount } = await db.query(`delete from documents where ${where.join(' and ')}`, params);
       return rowCount ?? 0;
     },
   };

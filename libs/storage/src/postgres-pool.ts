@@ -1,6 +1,14 @@
 import pg from 'pg';
 import { probe } from './readiness.js';
 
+/**
+ * What the PostgreSQL adapters run their SQL on: a `pg.Pool` (each statement on any free
+ * connection, autocommit) or the one client of a transaction (`pg.PoolClient`).
+ */
+export interface SqlExecutor {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/equihome';
 
 export interface PoolOptions {

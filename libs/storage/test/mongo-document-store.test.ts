@@ -1,13 +1,17 @@
 /**
- * The contract suite against a real MongoDB. vitest.config.ts collects this file only when
- * MONGODB_URL is set (no MongoDB server is part of the local stack), e.g.
- *   MONGODB_URL=mongodb://127.0.0.1:27017/equihome_test npx vitest run test/mongo-document-store.test.ts
- * Every collection has a random name and is dropped afterwards.
+ * The contract suites against a real MongoDB. vitest.config.ts collects this file only when
+ * MONGODB_URL is set (no MongoDB server is part of the local stack). The transaction and
+ * outbox contract needs a replica set (a single-node one will do), e.g.
+ *   mongod --replSet rs0 --dbpath /tmp/rs0 & mongosh --eval 'rs.initiate()'
+ *   MONGODB_URL=mongodb://127.0.0.1:27017/?replicaSet=rs0 MONGODB_DB=equihome_test npx vitest run test/mongo-document-store.test.ts
+ * Every collection has a random name and is dropped afterwards; outbox records are scoped
+ * by a random subject prefix and pruned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Db } from 'mongodb';
-import { createMongoDocumentStore, documentStoreFromEnv } from '../src/index.js';
+import { createMongoDocumentStore, documentStoreFromEnv, type DocumentStoreFactory } from '../src/index.js';
 import { documentStoreContract, type Item } from './document-store.contract.js';
+import { transactionContract } from './transaction.contract.js';
 import { uniqueName } from './test-database.js';
 
 const url = process.env.MONGODB_URL;
@@ -51,4 +55,17 @@ describe('MongoDB document store', () => {
       await factory.close();
     }
   });
+});
+
+describe('MongoDB transactions and outbox', () => {
+  let factory: DocumentStoreFactory;
+  beforeAll(async () => {
+    factory = documentStoreFromEnv({ DOCUMENT_STORE: 'mongodb', MONGODB_URL: url, MONGODB_DB: process.env.MONGODB_DB || 'equihome_test' });
+    await factory.migrate(); // refuses a standalone server: transactions need a replica set
+  });
+  afterAll(async () => {
+    await factory?.close();
+  });
+
+  transactionContract('MongoDB', () => factory);
 });
