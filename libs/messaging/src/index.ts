@@ -1,5 +1,15 @@
-export { connectMessaging, DEFAULT_NATS_URL } from './messaging.js';
-export type { ConnectMessagingOptions, EventDataInput, Messaging, PublishOptions, PublishedEvent, RpcRequestInput } from './messaging.js';
+export { CLOUDEVENTS_JSON, connectMessaging, createEnvelope, DEFAULT_NATS_URL } from './messaging.js';
+export type {
+  ConnectMessagingOptions,
+  CreateEnvelopeOptions,
+  EnvelopeContext,
+  EventDataInput,
+  Messaging,
+  PublishAck,
+  PublishOptions,
+  PublishedEvent,
+  RpcRequestInput,
+} from './messaging.js';
 export { natsConfigShape, natsConnectOptions, type NatsConfig } from './config.js';
 export { publishReliably, type PublishReliablyOptions } from './publish-reliably.js';
 export { DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVER, retryDelay } from './consumer.js';

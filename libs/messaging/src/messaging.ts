@@ -1,4 +1,7 @@
 import {
+  CLOUDEVENTS_SPEC_VERSION,
+  EVENT_CONTENT_TYPE,
+  EventEnvelope as EventEnvelopeSchema,
   eventSchemas,
   STREAM_NAME,
   type EventData,
@@ -9,11 +12,11 @@ import {
   type rpcSchemas,
 } from '@equihome/domain';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import { startConsumer, type ConsumeEventsOptions, type EventConsumer } from './consumer.js';
-import { MessagingError, MessagingUnavailableError } from './errors.js';
+import { MessagingError, MessagingUnavailableError, MessagingValidationError } from './errors.js';
 import { startLiveSubscription, type LiveEventHandler, type LiveSubscription } from './live-subscription.js';
 import { consoleLogger, errorMessage, type MessagingLogger } from './logger.js';
 import { sendRequest, startResponder, type RequestOptions, type Responder, type RpcHandler, type ServeOptions } from './rpc.js';
@@ -28,6 +31,11 @@ export type EventDataInput<S extends EventSubject> = z.input<(typeof eventSchema
 export type RpcRequestInput<S extends RpcSubject> = z.input<(typeof rpcSchemas)[S]['request']>;
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+/**
+ * `Content-Type` header of every published event: the CloudEvents JSON event format, as the
+ * NATS protocol binding's structured content mode names it (the body is the whole event).
+ */
+export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 
 export interface ConnectMessagingOptions {
   /** Comma-separated server URLs (default: `NATS_URL`, else nats://127.0.0.1:4222). */
@@ -54,13 +62,70 @@ export interface PublishOptions {
   source?: string;
 }
 
-/** The envelope as published, with what JetStream said about it. */
-export type PublishedEvent<T> = EventEnvelope<T> & {
+/** Options of `createEnvelope`: `PublishOptions` plus the event time. */
+export interface CreateEnvelopeOptions extends PublishOptions {
+  /** CloudEvents `time` (default: now). A `Date`, or an ISO-8601 date-time with offset. */
+  time?: Date | string;
+}
+
+/** What JetStream said about a published envelope. */
+export interface PublishAck {
   /** True when the stream already held an event with this id (within its duplicate window): not stored again. */
   duplicate: boolean;
   /** Stream sequence of the stored event (of the original one when `duplicate`). */
   seq: number;
-};
+}
+
+/** The envelope as published, with what JetStream said about it. */
+export type PublishedEvent<T> = EventEnvelope<T> & PublishAck;
+
+/** What `createEnvelope` needs besides the event: the subject mapping and the default `source`. */
+export interface EnvelopeContext {
+  subjects: SubjectMapper;
+  /** Default envelope `source` (the service name). */
+  source: string;
+}
+
+/**
+ * Builds the CloudEvents 1.0 envelope of an event without publishing it (e.g. to store it in
+ * a transactional outbox): `data` is parsed by `eventSchemas[subject]` (defaults filled;
+ * MessagingValidationError naming the field otherwise), `type` is the logical subject,
+ * `subject` the wire subject (`subjects.toWire(type)`), `id` a new UUID v7 unless given,
+ * `time` now unless given (ISO-8601 UTC with milliseconds), `source` the service name unless
+ * given, `specversion` `1.0`, `datacontenttype` `application/json`.
+ */
+export function createEnvelope<S extends EventSubject>(
+  context: EnvelopeContext,
+  subject: S,
+  data: EventDataInput<S>,
+  options: CreateEnvelopeOptions = {},
+): EventEnvelope<EventData<S>> {
+  const schema = eventSchemas[subject];
+  if (schema === undefined) throw new TypeError(`unknown event subject ${String(subject)}`);
+  const parsed = parseOrThrow(schema, data, subject) as EventData<S>;
+  const envelope: EventEnvelope<EventData<S>> = {
+    specversion: CLOUDEVENTS_SPEC_VERSION,
+    id: options.id ?? uuidv7(),
+    type: subject,
+    source: options.source ?? context.source,
+    time: eventTime(options.time),
+    subject: context.subjects.toWire(subject),
+    datacontenttype: EVENT_CONTENT_TYPE,
+    data: parsed,
+  };
+  // id, source and time may come from the caller: the result must still be a valid envelope.
+  parseOrThrow(EventEnvelopeSchema, envelope, subject);
+  return envelope;
+}
+
+function eventTime(time: Date | string | undefined): string {
+  if (time === undefined) return new Date().toISOString();
+  if (time instanceof Date) {
+    if (Number.isNaN(time.getTime())) throw new MessagingValidationError('envelope', [{ path: 'time', message: 'invalid date' }]);
+    return time.toISOString();
+  }
+  return time;
+}
 
 export interface Messaging {
   readonly nc: NatsConnection;
@@ -73,7 +138,19 @@ export interface Messaging {
   /** Logical ↔ wire subject mapping (identity without `subjectPrefix`). */
   readonly subjects: SubjectMapper;
   ensureStream(options?: EnsureStreamOptions): Promise<void>;
+  /** `createEnvelope` + `publishEnvelope`: validates, publishes and waits for the PubAck. */
   publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, options?: PublishOptions): Promise<PublishedEvent<EventData<S>>>;
+  /**
+   * The CloudEvents envelope of an event, validated, NOT published (see the exported
+   * `createEnvelope`): what a transaction stores in the outbox.
+   */
+  createEnvelope<S extends EventSubject>(subject: S, data: EventDataInput<S>, options?: CreateEnvelopeOptions): EventEnvelope<EventData<S>>;
+  /**
+   * Publishes a stored envelope unchanged to the wire subject of its `type`, with
+   * `Nats-Msg-Id` = `envelope.id` and `Content-Type: application/cloudevents+json`, and waits for the PubAck. The envelope's shape is checked
+   * (MessagingValidationError), its `data` is not re-parsed: `createEnvelope` did that.
+   */
+  publishEnvelope(envelope: EventEnvelope): Promise<PublishAck>;
   consume<S extends EventSubject>(options: ConsumeEventsOptions<S>): Promise<EventConsumer>;
   request<S extends RpcSubject>(subject: S, data: RpcRequestInput<S>, options?: RequestOptions): Promise<RpcReply<S>>;
   serve<S extends RpcSubject>(subject: S, handler: RpcHandler<S>, options?: ServeOptions): Responder;
@@ -174,27 +251,29 @@ class NatsMessaging implements Messaging {
   }
 
   async publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, options: PublishOptions = {}): Promise<PublishedEvent<EventData<S>>> {
-    const schema = eventSchemas[subject];
-    if (schema === undefined) throw new TypeError(`unknown event subject ${String(subject)}`);
-    const parsed = parseOrThrow(schema, data, subject) as EventData<S>;
-    const wire = this.subjects.toWire(subject);
-    const envelope: EventEnvelope<EventData<S>> = {
-      id: options.id ?? uuidv7(),
-      type: subject,
-      source: options.source ?? this.service,
-      time: new Date().toISOString(),
-      subject: wire,
-      data: parsed,
-    };
+    const envelope = this.createEnvelope(subject, data, options);
+    return { ...envelope, ...(await this.publishEnvelope(envelope)) };
+  }
+
+  createEnvelope<S extends EventSubject>(subject: S, data: EventDataInput<S>, options: CreateEnvelopeOptions = {}): EventEnvelope<EventData<S>> {
+    return createEnvelope({ subjects: this.subjects, source: this.service }, subject, data, options);
+  }
+
+  async publishEnvelope(envelope: EventEnvelope): Promise<PublishAck> {
+    const checked = parseOrThrow(EventEnvelopeSchema, envelope, typeof envelope?.type === 'string' ? envelope.type : 'envelope');
+    if (eventSchemas[checked.type as EventSubject] === undefined) throw new TypeError(`unknown event subject ${checked.type}`);
+    const wire = this.subjects.toWire(checked.type);
     try {
-      const ack = await this.js.publish(wire, JSON.stringify(envelope), { msgID: envelope.id });
-      return { ...envelope, duplicate: ack.duplicate, seq: ack.seq };
+      const h = headers();
+      h.set('Content-Type', CLOUDEVENTS_JSON);
+      const ack = await this.js.publish(wire, JSON.stringify(envelope), { msgID: envelope.id, headers: h });
+      return { duplicate: ack.duplicate, seq: ack.seq };
     } catch (err) {
       // A JetStream publish nobody answers is reported as "jetstream is not enabled"; the usual cause is a missing stream.
       if (err instanceof Error && err.name === 'JetStreamNotEnabled') {
-        throw new MessagingError(`publish ${subject} failed: no stream stores ${wire} (call ensureStream()) or JetStream is not enabled`, { cause: err });
+        throw new MessagingError(`publish ${checked.type} failed: no stream stores ${wire} (call ensureStream()) or JetStream is not enabled`, { cause: err });
       }
-      throw new MessagingError(`publish ${subject} failed: ${errorMessage(err)}`, { cause: err });
+      throw new MessagingError(`publish ${checked.type} failed: ${errorMessage(err)}`, { cause: err });
     }
   }
 
