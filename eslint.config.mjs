@@ -1,6 +1,6 @@
 // Shared flat config: typescript-eslint + Nx module boundaries.
 // Tags: type:domain, type:finance, type:platform, type:messaging, type:storage, type:outbox,
-// type:testing, type:app. Apps may depend on libs; libs never on apps; libs/finance on nothing
+// type:testing, type:app, type:e2e (black-box tests of running services). Apps may depend on libs; libs never on apps; libs/finance on nothing
 // but itself; platform (HTTP), messaging (NATS) and storage (databases) only on domain, so a
 // service without a database (the gateway) pulls in no database driver; outbox joins storage
 // and messaging; testing (the test kit) may use every lib but finance.
@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/coverage/**', '**/.stryker-tmp/**', '**/reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,8 +29,9 @@ export default tseslint.config(
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:storage', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:domain', 'type:storage', 'type:messaging'] },
+            { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:domain', 'type:storage', 'type:messaging', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:messaging', 'type:storage'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:messaging', 'type:testing'] },
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:domain', 'type:finance', 'type:platform', 'type:messaging', 'type:storage', 'type:outbox', 'type:testing'],

@@ -4,6 +4,8 @@
 #            peak RSS of a 1,000,000-path run) and the efficient frontier (50 assets, 50 points)
 #   portfolio-service: a 10,000-loan portfolio generated, stored and returned through the route,
 #            and a page of 50 such portfolios listed (loans omitted)
+#   fund-service: the service template's throughput over HTTP (autocannon, 50 connections)
+#   outbox: events/s relayed from the outbox to JetStream, commit → JetStream delay
 # Pass --quick to skip the 1,000,000-path memory run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +18,5 @@ run "finance: efficientFrontier" npx tsx libs/finance/bench/frontier.bench.ts
 bash tools/local-stack.sh >/dev/null
 run "portfolio-service: generate 10,000 loans" npx tsx --conditions=@equihome/source apps/portfolio-service/bench/generate.bench.ts
 run "portfolio-service: list 50 large portfolios" npx tsx --conditions=@equihome/source apps/portfolio-service/bench/list.bench.ts
+run "fund-service: HTTP throughput of the template (autocannon)" npx tsx --conditions=@equihome/source apps/fund-service/bench/http.bench.ts
+run "outbox: relay throughput and commit → JetStream delay" npx tsx --conditions=@equihome/source libs/outbox/bench/relay.bench.ts

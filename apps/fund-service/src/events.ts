@@ -1,44 +1,32 @@
-import type { Actor, EventSubject, Fund } from '@equihome/domain';
-import { publishReliably, type EventDataInput, type Messaging } from '@equihome/messaging';
-import type { FastifyZodInstance } from '@equihome/platform';
+import type { Actor, Fund } from '@equihome/domain';
+import type { ChangeTransaction } from '@equihome/outbox';
+import type { AuthUser } from '@equihome/platform';
 
 /**
- * What fund-service publishes, always AFTER the write has committed:
+ * What fund-service announces, each event written to the outbox IN THE SAME TRANSACTION as
+ * the change it describes and its audit entry (libs/outbox `commitChange`), then relayed to
+ * JetStream in order per fund:
  * - `equihome.fund.created` `{ fund, actor }`
- * - `equihome.fund.updated` `{ fund, actor }`
+ * - `equihome.fund.updated` `{ fund, actor }` (the new version; editors holding an older one know at once)
  * - `equihome.fund.deleted` `{ id, actor }`
- * `actor` is the `{ sub, role }` of the caller's token. (fund-service subscribes to nothing;
- * it answers the `equihome.rpc.fund.get` request, see fund-rpc.ts.)
+ * `actor` is the `{ sub, role }` of the caller's token. fund-service consumes no events.
  */
-export interface FundEvents {
-  created(fund: Fund, actor: Actor): Promise<void>;
-  updated(fund: Fund, actor: Actor): Promise<void>;
-  deleted(id: string, actor: Actor): Promise<void>;
-}
+export type FundChange = 'create' | 'update' | 'delete';
 
-export interface FundEventsOptions {
-  /** Publish attempts before giving up with an error log line (default 3). */
-  attempts?: number;
-  /** Wait before the 2nd attempt, ms, doubled each time (default 100). */
-  retryDelayMs?: number;
-}
+const SUBJECTS = { create: 'equihome.fund.created', update: 'equihome.fund.updated', delete: 'equihome.fund.deleted' } as const;
 
-/**
- * Publishes fund events with messaging's `publishReliably`: retries with one envelope id per
- * event (`Nats-Msg-Id`), so JetStream stores it once even if an earlier attempt did land.
- * A publish that still fails is logged with the `fundId` (the write has committed; the
- * request succeeds).
- */
-export function createFundEvents(messaging: Messaging, log: FastifyZodInstance['log'], options: FundEventsOptions = {}): FundEvents {
-  const retry = { attempts: options.attempts ?? 3, retryDelayMs: options.retryDelayMs ?? 100, backoffFactor: 2 };
-
-  async function publish<S extends EventSubject>(subject: S, data: EventDataInput<S>, fundId: string): Promise<void> {
-    await publishReliably(messaging, subject, data, { ...retry, logger: log, logFields: { fundId } });
-  }
-
-  return {
-    created: (fund, actor) => publish('equihome.fund.created', { fund, actor }, fund.id),
-    updated: (fund, actor) => publish('equihome.fund.updated', { fund, actor }, fund.id),
-    deleted: (id, actor) => publish('equihome.fund.deleted', { id, actor }, id),
-  };
+/** The change's audit entry and event, inside `tx`. `fund` is the fund after the change (before it, for a delete). */
+export async function recordFundChange(tx: ChangeTransaction, change: FundChange, fund: Fund, user: AuthUser, requestId: string): Promise<void> {
+  const actor: Actor = { sub: user.sub, role: user.role };
+  await tx.appendAudit({
+    actor: user.sub,
+    role: user.role,
+    action: change,
+    resource: 'fund',
+    resource_id: fund.id,
+    version: change === 'delete' ? null : fund.version,
+    details: { request_id: requestId },
+  });
+  if (change === 'delete') await tx.emit(SUBJECTS.delete, { id: fund.id, actor }, { aggregate: fund.id });
+  else await tx.emit(SUBJECTS[change], { fund, actor }, { aggregate: fund.id });
 }

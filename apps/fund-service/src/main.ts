@@ -1,24 +1,25 @@
 /**
- * fund-service entry point: reads the config, connects PostgreSQL/MongoDB and NATS (applying
- * migrations and the event stream), builds the app and listens on PORT (default 3001).
- * SIGTERM/SIGINT drain HTTP, stop the RPC responder, then close NATS and the databases.
+ * fund-service entry point: parses the config ONCE, connects the infrastructure (document
+ * store migrated, NATS stream ensured, outbox relay started), builds the app and listens on
+ * PORT (default 3001). SIGTERM/SIGINT drain HTTP, stop the responder, the relay, NATS and
+ * the store. A bad config or an unreachable back-end prints one line and exits 1.
  */
 import { ConfigError, loadConfig } from '@equihome/platform';
 import { buildApp } from './app.js';
-import { fundServiceConfig } from './config.js';
-import { connectInfrastructure } from './infrastructure.js';
+import { fundServiceConfigShape } from './config.js';
+import { connectInfrastructure, SERVICE_NAME } from './infrastructure.js';
 
 try {
-  const config = loadConfig(fundServiceConfig, process.env);
+  const config = loadConfig(fundServiceConfigShape, process.env);
   const infrastructure = await connectInfrastructure(config);
   try {
-    const service = await buildApp({ env: process.env, ...infrastructure });
+    const service = await buildApp(config, infrastructure);
     await service.listen();
   } catch (err) {
-    for (const close of infrastructure.onClose) await close().catch(() => undefined);
+    await infrastructure.close().catch(() => undefined);
     throw err;
   }
 } catch (err) {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : `fund-service start-up error: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.stderr.write(`${err instanceof ConfigError ? err.message : `${SERVICE_NAME} start-up error: ${err instanceof Error ? err.message : String(err)}`}\n`);
   process.exit(1);
 }

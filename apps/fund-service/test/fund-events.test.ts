@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { EventEnvelope, Fund } from '@equihome/domain';
 import type { EventConsumer } from '@equihome/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fundBody, startTestService, waitFor, type TestService } from './helpers.js';
+import { waitFor } from '@equihome/testing';
+import { fundBody, startTestService, type TestService } from './helpers.js';
 
 let t: TestService;
 const received: EventEnvelope<Record<string, unknown>>[] = [];
@@ -40,20 +41,20 @@ describe('fund events on JetStream', () => {
     expect(deleted.statusCode).toBe(204);
 
     const onCreate = await eventFor('equihome.fund.created', fund.id);
-    expect(onCreate).toMatchObject({ source: 'fund-service', subject: `t${t.token}.fund.created` });
-    expect(onCreate.data).toEqual({ fund, actor: { sub: `t${t.token}-analyst`, role: 'analyst' } });
+    expect(onCreate).toMatchObject({ source: 'fund-service', subject: `${t.env.NATS_SUBJECT_PREFIX}.fund.created` });
+    expect(onCreate.data).toEqual({ fund, actor: { sub: t.sub('analyst'), role: 'analyst' } });
 
     const onUpdate = await eventFor('equihome.fund.updated', fund.id);
-    expect(onUpdate.data).toEqual({ fund: updated.json(), actor: { sub: `t${t.token}-admin`, role: 'admin' } });
+    expect(onUpdate.data).toEqual({ fund: updated.json(), actor: { sub: t.sub('admin'), role: 'admin' } });
     expect((onUpdate.data.fund as Fund).version).toBe(2);
 
     const onDelete = await eventFor('equihome.fund.deleted', fund.id);
-    expect(onDelete.data).toEqual({ id: fund.id, actor: { sub: `t${t.token}-admin`, role: 'admin' } });
+    expect(onDelete.data).toEqual({ id: fund.id, actor: { sub: t.sub('admin'), role: 'admin' } });
   });
 
   it('publishes nothing for a rejected write or for an idempotent replay', async () => {
     const inject = t.service.app.inject.bind(t.service.app);
-    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `events-${t.token}` };
+    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `events-${t.prefix}` };
     const first = (await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody() })).json() as Fund;
     const replay = await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody() });
     expect(replay.json().id).toBe(first.id);

@@ -2,7 +2,8 @@ import { Fund } from '@equihome/domain';
 import type { FastifyZodInstance } from '@equihome/platform';
 import { createAuditLog, createPool } from '@equihome/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fundBody, startTestService, TEST_DATABASE_URL, type TestService } from './helpers.js';
+import { signTestToken, TEST_DATABASE_URL } from '@equihome/testing';
+import { fundBody, startTestService, type TestService } from './helpers.js';
 
 let t: TestService;
 let inject: FastifyZodInstance['inject'];
@@ -54,8 +55,8 @@ describe('POST /api/funds', () => {
   });
 
   it('returns the first result (same status and body) for a retried create with the same Idempotency-Key, creating once', async () => {
-    const name = `Idempotent ${t.token}`;
-    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `key-${t.token}` };
+    const name = `Idempotent ${t.prefix}`;
+    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `key-${t.prefix}` };
     const first = await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name }) });
     const second = await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name }) });
     expect(first.statusCode).toBe(201);
@@ -68,8 +69,8 @@ describe('POST /api/funds', () => {
   });
 
   it('answers 422 IDEMPOTENCY_KEY_REUSED when a retried create sends a different body, creating nothing', async () => {
-    const name = `Reused key ${t.token}`;
-    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `reuse-${t.token}` };
+    const name = `Reused key ${t.prefix}`;
+    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `reuse-${t.prefix}` };
     const first = await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name }) });
     expect(first.statusCode).toBe(201);
     const other = await inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name, size: 123_000_000 }) });
@@ -82,8 +83,8 @@ describe('POST /api/funds', () => {
   });
 
   it('creates exactly one fund when 10 creates with the same Idempotency-Key race', async () => {
-    const name = `Race ${t.token}`;
-    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `race-${t.token}` };
+    const name = `Race ${t.prefix}`;
+    const headers = { authorization: t.auth('analyst'), 'idempotency-key': `race-${t.prefix}` };
     const replies = await Promise.all(Array.from({ length: 10 }, () => inject({ method: 'POST', url: '/api/funds', headers, payload: fundBody({ name }) })));
     expect(replies.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
     expect(new Set(replies.map((r) => r.json().id)).size).toBe(1);
@@ -92,7 +93,7 @@ describe('POST /api/funds', () => {
   });
 
   it('treats the same Idempotency-Key from two different users as two creates', async () => {
-    const key = `shared-${t.token}`;
+    const key = `shared-${t.prefix}`;
     const a = await createFund(fundBody(), { 'idempotency-key': key });
     const b = await createFund(fundBody(), { 'idempotency-key': key, authorization: t.auth('admin') });
     expect(b.id).not.toBe(a.id);
@@ -147,7 +148,7 @@ describe('POST /api/funds', () => {
   });
 
   it('returns 413 problem+json for a 10 MB body and stores nothing', async () => {
-    const name = `huge-${t.token}`;
+    const name = `huge-${t.prefix}`;
     const payload = JSON.stringify({ ...fundBody({ name }), padding: 'x'.repeat(10 * 1024 * 1024) });
     const res = await inject({ method: 'POST', url: '/api/funds', headers: { authorization: t.auth('analyst'), 'content-type': 'application/json' }, payload });
     expect(res.statusCode).toBe(413);
@@ -171,7 +172,7 @@ describe('POST /api/funds', () => {
     const pool = createPool(TEST_DATABASE_URL);
     try {
       const [entry] = await createAuditLog(pool).list({ resource: 'fund', resource_id: fund.id, limit: 10 });
-      expect(entry).toMatchObject({ actor: `t${t.token}-analyst`, role: 'analyst', action: 'create', resource: 'fund', resource_id: fund.id, version: 1 });
+      expect(entry).toMatchObject({ actor: t.sub('analyst'), role: 'analyst', action: 'create', resource: 'fund', resource_id: fund.id, version: 1 });
       expect(Date.parse(entry.at)).not.toBeNaN();
     } finally {
       await pool.end();
@@ -201,15 +202,79 @@ describe('GET /api/funds/:id', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
-  it('returns 401 for a token signed with another secret', async () => {
-    const res = await inject({ url: '/api/funds/x', headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl' } });
+  it('returns 401 for a token with a complete payload signed with another secret', async () => {
+    const fund = await createFund();
+    const forged = await signTestToken('admin', { prefix: t.prefix, secret: 'a-different-secret-of-at-least-32-characters' });
+    const res = await inject({ url: `/api/funds/${fund.id}`, headers: { authorization: `Bearer ${forged}` } });
     expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('TOKEN_INVALID');
+    // The same claims signed with the service's secret are accepted: only the signature was wrong.
+    const genuine = await signTestToken('admin', { prefix: t.prefix });
+    expect((await inject({ url: `/api/funds/${fund.id}`, headers: { authorization: `Bearer ${genuine}` } })).statusCode).toBe(200);
+  });
+});
+
+describe('strict input: bad input is a 4xx naming the field, never a 5xx', () => {
+  it('rejects an unknown nested field with 400 naming it, instead of storing the default', async () => {
+    const res = await inject({ method: 'POST', url: '/api/funds', headers: { authorization: t.auth('analyst') }, payload: fundBody({ fee_structure: { hurdle: 0.1 } } as object) });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors).toEqual([{ path: 'fee_structure.hurdle', message: 'unknown field' }]);
+  });
+
+  it('rejects U+0000 in any string on POST and PUT with 400 naming the field, storing nothing', async () => {
+    const name = `nul-${t.prefix}`;
+    const post = await inject({ method: 'POST', url: '/api/funds', headers: { authorization: t.auth('analyst') }, payload: fundBody({ name, type: '\u0000' }) });
+    expect(post.statusCode).toBe(400);
+    expect(post.json().errors.map((e: { path: string }) => e.path)).toEqual(['type']);
+    const fund = await createFund(fundBody({ name }));
+    const put = await inject({ method: 'PUT', url: `/api/funds/${fund.id}`, headers: { authorization: t.auth('analyst') }, payload: fundBody({ name: 'a\u0000b' }) });
+    expect(put.statusCode).toBe(400);
+    expect(put.json().errors.map((e: { path: string }) => e.path)).toEqual(['name']);
+    expect((await inject({ url: `/api/funds/${fund.id}`, headers: { authorization: t.auth('viewer') } })).json()).toEqual(fund);
+  });
+
+  it('answers 400 for a malformed id on GET, PUT and DELETE (before any storage call) and 404 for a well-formed unknown one', async () => {
+    for (const [method, payload] of [['GET', undefined], ['PUT', fundBody()], ['DELETE', undefined]] as const) {
+      for (const id of ['%00', 'not-a-uuid', '0190a3c0-7b1e-7cc4-8a51-1c2b3d4e5f6']) {
+        const res = await inject({ method, url: `/api/funds/${id}`, headers: { authorization: t.auth('admin') }, ...(payload ? { payload } : {}) });
+        expect(res.statusCode, `${method} ${id}`).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'id' }] });
+      }
+      const missing = await inject({ method, url: '/api/funds/0190a3c0-7b1e-7cc4-8a51-1c2b3d4e5f60', headers: { authorization: t.auth('admin') }, ...(payload ? { payload } : {}) });
+      expect(missing.statusCode, method).toBe(404);
+      expect(missing.json().code).toBe('FUND_NOT_FOUND');
+    }
+  });
+
+  it('refuses a capital call on a day that does not exist, and catch_up_rate between 0 and the carry rate', async () => {
+    const day = await inject({ method: 'POST', url: '/api/funds', headers: { authorization: t.auth('analyst') }, payload: fundBody({ capital_calls: [{ date: '2025-02-30', amount: 1_000_000 }] }) });
+    expect(day.statusCode).toBe(400);
+    expect(day.json().errors.map((e: { path: string }) => e.path)).toEqual(['capital_calls.0.date']);
+    const catchUp = await inject({ method: 'POST', url: '/api/funds', headers: { authorization: t.auth('analyst') }, payload: fundBody({ fee_structure: { catch_up_rate: 0.2, performance_fee_rate: 0.2 } }) });
+    expect(catchUp.statusCode).toBe(400);
+    expect(catchUp.json().errors.map((e: { path: string }) => e.path)).toEqual(['fee_structure.catch_up_rate']);
+  });
+
+  it('rejects unknown query parameters with 400 naming them', async () => {
+    const res = await inject({ url: '/api/funds?limt=5', headers: { authorization: t.auth('viewer') } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ path: 'limt', message: 'unknown field' }]);
+  });
+
+  it('documents additionalProperties: false for request bodies in OpenAPI', async () => {
+    const doc = (await inject({ url: '/openapi.json' })).json();
+    const schema = doc.paths['/api/funds'].post.requestBody.content['application/json'].schema;
+    const resolve = (s: { $ref?: string }) => (s.$ref ? doc.components.schemas[s.$ref.split('/').pop()!] : s);
+    const body = resolve(schema);
+    expect(body.additionalProperties).toBe(false);
+    expect(resolve(body.properties.fee_structure).additionalProperties).toBe(false);
   });
 });
 
 describe('GET /api/funds', () => {
   it('pages with limit and cursor through every fund exactly once in creation order', async () => {
-    const type = `paging_${t.token}`;
+    const type = `paging_${t.prefix}`;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await createFund(fundBody({ name: `Paged ${i}`, type }))).id);
     const seen: string[] = [];
@@ -230,10 +295,10 @@ describe('GET /api/funds', () => {
   });
 
   it('filters by type, vintage_year and a case-insensitive name substring', async () => {
-    const type = `filter_${t.token}`;
+    const type = `filter_${t.prefix}`;
     const a = await createFund(fundBody({ name: 'Sydney Harbour Fund', type, vintage_year: 2024 }));
     const b = await createFund(fundBody({ name: 'Melbourne Fund', type, vintage_year: 2025 }));
-    await createFund(fundBody({ name: 'Harbour Other', type: `other_${t.token}`, vintage_year: 2024 }));
+    await createFund(fundBody({ name: 'Harbour Other', type: `other_${t.prefix}`, vintage_year: 2024 }));
     const get = async (query: string) => {
       const res = await inject({ url: `/api/funds?type=${type}&${query}`, headers: { authorization: t.auth('viewer') } });
       expect(res.statusCode).toBe(200);
@@ -284,7 +349,7 @@ describe('PUT /api/funds/:id', () => {
     const stale = await inject({ method: 'PUT', url, headers: { authorization: t.auth('analyst'), 'if-match': '"1"' }, payload: fundBody({ name: 'lost update' }) });
     expect(stale.statusCode).toBe(412);
     expect(stale.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(stale.json()).toMatchObject({ status: 412, code: 'FUND_VERSION_MISMATCH' });
+    expect(stale.json()).toMatchObject({ status: 412, code: 'VERSION_MISMATCH' });
     const read = await inject({ url, headers: { authorization: t.auth('viewer') } });
     expect(read.json()).toMatchObject({ name: 'v2', version: 2 });
   });
@@ -366,7 +431,7 @@ describe('PUT /api/funds/:id', () => {
     const pool = createPool(TEST_DATABASE_URL);
     try {
       const [entry] = await createAuditLog(pool).list({ resource: 'fund', resource_id: created.id, limit: 10 });
-      expect(entry).toMatchObject({ actor: `t${t.token}-admin`, role: 'admin', action: 'update', version: 2 });
+      expect(entry).toMatchObject({ actor: t.sub('admin'), role: 'admin', action: 'update', version: 2 });
     } finally {
       await pool.end();
     }
@@ -388,7 +453,7 @@ describe('DELETE /api/funds/:id', () => {
     await inject({ method: 'PUT', url: `/api/funds/${created.id}`, headers: { authorization: t.auth('analyst') }, payload: fundBody({ name: 'v2' }) });
     const res = await inject({ method: 'DELETE', url: `/api/funds/${created.id}`, headers: { authorization: t.auth('admin'), 'if-match': '"1"' } });
     expect(res.statusCode).toBe(412);
-    expect(res.json().code).toBe('FUND_VERSION_MISMATCH');
+    expect(res.json().code).toBe('VERSION_MISMATCH');
     const read = await inject({ url: `/api/funds/${created.id}`, headers: { authorization: t.auth('viewer') } });
     expect(read.statusCode).toBe(200);
   });
@@ -419,7 +484,7 @@ describe('DELETE /api/funds/:id', () => {
     try {
       const entries = await createAuditLog(pool).list({ resource: 'fund', resource_id: created.id, limit: 10 });
       expect(entries.map((e) => e.action)).toEqual(['delete', 'create']);
-      expect(entries[0]).toMatchObject({ actor: `t${t.token}-admin`, role: 'admin', version: null });
+      expect(entries[0]).toMatchObject({ actor: t.sub('admin'), role: 'admin', version: null });
     } finally {
       await pool.end();
     }

@@ -1,63 +1,55 @@
-import { randomBytes } from 'node:crypto';
+/**
+ * fund-service under test: built through the SAME wiring as main.ts (`loadConfig` once →
+ * `connectInfrastructure` → `buildApp`) on the real PostgreSQL (`equihome_test`) and NATS,
+ * isolated by one random prefix (collections `<prefix>_funds`, subjects `<prefix>.fund.*`,
+ * stream `<PREFIX>`), so parallel test files never collide.
+ */
 import type { FundInput } from '@equihome/domain';
-import type { MessagingLogger } from '@equihome/messaging';
-import { LOCAL_DEV_JWT_SECRET, loadConfig, signDevToken, type Role, type Service } from '@equihome/platform';
+import { loadConfig, type Role, type Service } from '@equihome/platform';
 import { createPool } from '@equihome/storage';
-import { buildApp, connectInfrastructure, fundServiceConfig, type FundServiceConfigShape, type FundServiceInfrastructure } from '../src/index.js';
-
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/equihome_test';
-
-/** A logger for the messaging client that keeps quiet. */
-const quiet: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { authHeaders, randomPrefix, silentLogger, testServiceEnv, tokenSubject, type TestServiceEnv } from '@equihome/testing';
+import { buildApp } from '../src/app.js';
+import { fundServiceConfigShape, type FundServiceConfig } from '../src/config.js';
+import { connectInfrastructure, type FundServiceInfrastructure } from '../src/infrastructure.js';
 
 export interface TestService {
-  service: Service<FundServiceConfigShape>;
+  service: Service<FundServiceConfig>;
   infrastructure: FundServiceInfrastructure;
-  /** Random token of this instance: collection prefix `t<token>_`, subject prefix `t<token>`, stream `T_<token>`. */
-  token: string;
-  env: Record<string, string>;
-  /** `authorization` header value for a role; the token's sub is `t<token>-<role>`. */
+  config: FundServiceConfig;
+  /** The random prefix of this instance. */
+  prefix: string;
+  env: TestServiceEnv;
+  /** `authorization` header value for a role; the token's sub is `sub(role)`. */
   auth(role: Role): string;
-  /** Deletes this instance's funds, audit rows and stream; closes everything. */
+  /** The `sub` of a role's token (the audit `actor`, the events' `actor.sub`). */
+  sub(role: Role): string;
+  /** Deletes this instance's funds, audit rows, outbox rows and stream; closes everything. */
   cleanup(): Promise<void>;
 }
 
-/**
- * fund-service on the real PostgreSQL (`equihome_test`) and NATS, isolated by a random
- * collection prefix, subject prefix and stream, so parallel test files never collide.
- */
-export async function startTestService(): Promise<TestService> {
-  const token = randomBytes(6).toString('hex');
-  const env = {
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    RATE_LIMIT_MAX: '100000',
-    DATABASE_URL: TEST_DATABASE_URL,
-    DOCUMENT_COLLECTION_PREFIX: `t${token}_`,
-    NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    NATS_SUBJECT_PREFIX: `t${token}`,
-    NATS_STREAM: `T_${token}`,
-  };
-  const infrastructure = await connectInfrastructure(loadConfig(fundServiceConfig, env), quiet);
-  const service = await buildApp({ env, ...infrastructure });
-  const roles: Role[] = ['viewer', 'analyst', 'admin'];
-  const tokens = Object.fromEntries(
-    await Promise.all(roles.map(async (role) => [role, await signDevToken({ role, sub: `t${token}-${role}`, secret: LOCAL_DEV_JWT_SECRET })])),
-  ) as Record<Role, string>;
-
+export async function startTestService(extraEnv: Record<string, string> = {}): Promise<TestService> {
+  const prefix = randomPrefix('fund');
+  const env = testServiceEnv({ prefix, env: extraEnv });
+  const config = loadConfig(fundServiceConfigShape, env);
+  const infrastructure = await connectInfrastructure(config, silentLogger);
+  const service = await buildApp(config, infrastructure);
+  const headers = await authHeaders({ prefix });
   return {
     service,
     infrastructure,
-    token,
+    config,
+    prefix,
     env,
-    auth: (role) => `Bearer ${tokens[role]}`,
+    auth: (role) => headers[role],
+    sub: (role) => tokenSubject(role, prefix),
     async cleanup() {
       await infrastructure.messaging.jsm.streams.delete(env.NATS_STREAM).catch(() => undefined);
       await service.close();
-      const pool = createPool(TEST_DATABASE_URL);
+      const pool = createPool(env.DATABASE_URL);
       try {
-        await pool.query('delete from documents where collection = $1', [`t${token}_funds`]);
-        await pool.query('delete from audit_log where actor like $1', [`t${token}-%`]);
+        await pool.query('delete from documents where collection = $1', [infrastructure.fundsCollection]);
+        await pool.query('delete from audit_log where actor like $1', [`${prefix}-%`]);
+        await pool.query('delete from outbox where subject like $1', [`${env.NATS_SUBJECT_PREFIX}.%`]);
       } finally {
         await pool.end();
       }
@@ -68,15 +60,4 @@ export async function startTestService(): Promise<TestService> {
 /** A valid fund body: only the required fields; the model parameters take their documented defaults. */
 export function fundBody(overrides: Partial<FundInput> = {}): FundInput {
   return { name: 'Equihome Fund I', size: 100_000_000, vintage_year: 2026, ...overrides };
-}
-
-/** Polls `probe` until it returns a value; rejects after `ms` so a missing delivery fails the test. */
-export async function waitFor<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > ms) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -20,7 +20,7 @@ try {
   const first = await h.app.app.inject({ method: 'POST', url: '/api/portfolios/generate', headers: { authorization: `Bearer ${token}` }, payload: { fund_id: fund.id, seed: 1 } });
   if (first.statusCode !== 201) throw new Error(`generate answered ${first.statusCode}`);
   const { loans, metrics } = first.json() as { loans: []; metrics: object };
-  for (let i = 2; i <= PORTFOLIOS; i++) await h.app.store.create({ fund_id: fund.id, fund_version: 1, seed: i, loans, metrics: metrics as never });
+  for (let i = 2; i <= PORTFOLIOS; i++) await h.store.create({ fund_id: fund.id, fund_version: 1, seed: i, loans, metrics: metrics as never });
   const route: number[] = [];
   const full: number[] = [];
   let bytes = 0;
@@ -29,7 +29,7 @@ try {
     const res = await h.app.app.inject({ method: 'GET', url: `/api/portfolios?limit=${PORTFOLIOS}`, headers: { authorization: `Bearer ${token}` } });
     const t1 = performance.now();
     if (res.statusCode !== 200 || (res.json() as { items: unknown[] }).items.length !== PORTFOLIOS) throw new Error(`list answered ${res.statusCode}`);
-    const page = await h.app.store.docs.list({ limit: PORTFOLIOS });
+    const page = await h.docs.list({ limit: PORTFOLIOS });
     const t2 = performance.now();
     if (page.items.length !== PORTFOLIOS) throw new Error('full read returned a short page');
     bytes = res.rawPayload.length;

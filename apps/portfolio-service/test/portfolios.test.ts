@@ -1,5 +1,7 @@
 import { Portfolio, PROBLEM_CONTENT_TYPE, type Loan } from '@equihome/domain';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { uuidv7 } from '@equihome/messaging';
+import { badRequest } from '@equihome/platform';
 import { createHarness, smallFundInput, type Harness } from './service-harness.js';
 
 let h: Harness;
@@ -65,9 +67,9 @@ describe('POST /api/portfolios/generate', () => {
     expect(p.metrics.total_loan_amount).toBeCloseTo(total, 4);
     expect(total).toBeLessThanOrEqual(20_000_000 * 0.85 + 1e-6);
     const event = await h.lastEvent('equihome.portfolio.generated');
-    expect(event?.data).toMatchObject({ portfolio: { id: p.id, fund_id: fund.id, loan_count: p.loans.length }, actor: { sub: 'test-analyst', role: 'analyst' } });
+    expect(event?.data).toMatchObject({ portfolio: { id: p.id, fund_id: fund.id, loan_count: p.loans.length }, actor: { sub: `${h.prefix}-analyst`, role: 'analyst' } });
     const audit = await h.audit.list({ resource: 'portfolio', resource_id: p.id, limit: 10 });
-    expect(audit.map((a) => [a.action, a.actor, a.role, a.version])).toEqual([['generate', 'test-analyst', 'analyst', 1]]);
+    expect(audit.map((a) => [a.action, a.actor, a.role, a.version])).toEqual([['generate', `${h.prefix}-analyst`, 'analyst', 1]]);
   });
 
   it('is reproducible: the same fund and seed give the same loans', async () => {
@@ -142,15 +144,38 @@ describe('POST /api/portfolios/generate', () => {
   it('answers 404 problem+json when fund-service does not know the fund', async () => {
     const body = expectProblem(await generate('01990000-0000-7000-8000-000000000000', 1), 404);
     expect(body.code).toBe('FUND_NOT_FOUND');
+    expect(body.errors).toEqual([{ path: 'fund_id', message: 'no fund has this id' }]);
   });
 
-  it('answers 503 with Retry-After, without hanging, when no fund-service responds', async () => {
+  it("answers fund-service's 4xx as the caller's 400 naming fund_id, and its 5xx as 502", async () => {
+    const fund = h.addFund(smallFundInput());
+    try {
+      h.fundError = badRequest('id: must be a UUID', [{ path: 'id', message: 'must be a UUID' }]);
+      const client = expectProblem(await generate(fund.id, 1), 400);
+      expect(client).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'fund_id' }] });
+      h.fundError = new Error('database on fire');
+      const server = expectProblem(await generate(fund.id, 1), 502);
+      expect(server.code).toBe('FUND_SERVICE_ERROR');
+    } finally {
+      h.fundError = undefined;
+    }
+  });
+
+  it('answers 400 naming fund_id (not 502) for a malformed fund id, enqueuing nothing with fund-service', async () => {
+    const res = await h.app.app.inject({ method: 'POST', url: '/api/portfolios/generate', headers: auth(analyst), payload: { fund_id: 'not-a-uuid' } });
+    const body = expectProblem(res, 400);
+    expect(body.errors).toEqual([expect.objectContaining({ path: 'fund_id' })]);
+  });
+
+  it('answers 503 with Retry-After at once (NATS "no responders", not the 3 s timeout) when no fund-service responds', async () => {
     const fund = h.addFund(smallFundInput());
     await h.stopFundService();
     try {
       const res = await generate(fund.id, 1);
       const body = expectProblem(res, 503);
       expect(body.code).toBe('FUND_SERVICE_UNAVAILABLE');
+      // The fast path: the no-responders status, not the timeout path ("did not answer within …").
+      expect(body.detail).toBe('fund-service is not available (no responders)');
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       h.startFundService();
@@ -190,8 +215,13 @@ describe('GET /api/portfolios and /api/portfolios/:id', () => {
   });
 
   it('answers 404 for an unknown id and 401 without a token', async () => {
-    const body = expectProblem(await h.app.app.inject({ method: 'GET', url: '/api/portfolios/nope', headers: auth(viewer) }), 404);
+    const body = expectProblem(await h.app.app.inject({ method: 'GET', url: `/api/portfolios/${uuidv7()}`, headers: auth(viewer) }), 404);
     expect(body.code).toBe('PORTFOLIO_NOT_FOUND');
+    // A malformed id never reaches the store: 400 naming it.
+    for (const id of ['nope', '%00']) {
+      const bad = expectProblem(await h.app.app.inject({ method: 'GET', url: `/api/portfolios/${id}`, headers: auth(viewer) }), 400);
+      expect(bad.errors).toEqual([expect.objectContaining({ path: 'id' })]);
+    }
     expectProblem(await h.app.app.inject({ method: 'GET', url: '/api/portfolios/nope' }), 401);
     expectProblem(await h.app.app.inject({ method: 'GET', url: '/api/portfolios' }), 401);
   });
@@ -221,7 +251,7 @@ describe('GET /api/portfolios and /api/portfolios/:id', () => {
   it('lists without reading the loans: asks the store to omit them and takes loan_count stored on generate and PUT', async () => {
     const fund = h.addFund(smallFundInput());
     const p = await generated(fund.id, 11);
-    const stored = await h.app.store.docs.get(p.id);
+    const stored = await h.docs.get(p.id);
     expect(stored?.loan_count).toBe(p.loans.length); // storage-only field…
     const got = await h.app.app.inject({ method: 'GET', url: `/api/portfolios/${p.id}`, headers: auth(viewer) });
     expect(got.json()).not.toHaveProperty('loan_count'); // …not part of the API Portfolio
@@ -229,8 +259,9 @@ describe('GET /api/portfolios and /api/portfolios/:id', () => {
     const updated = await put(p.id, p.loans.slice(0, 3), analyst, '"1"');
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).not.toHaveProperty('loan_count');
-    expect((await h.app.store.docs.get(p.id))?.loan_count).toBe(3);
-    const spy = vi.spyOn(h.app.store.docs, 'list');
+    expect((await h.docs.get(p.id))?.loan_count).toBe(3);
+    // The service's own collection object (the factory hands out one per name).
+    const spy = vi.spyOn(h.infrastructure.documents.collection(h.infrastructure.portfoliosCollection), 'list');
     try {
       const res = await h.app.app.inject({ method: 'GET', url: `/api/portfolios?fund_id=${fund.id}`, headers: auth(viewer) });
       expect(res.statusCode).toBe(200);
@@ -248,7 +279,7 @@ describe('GET /api/portfolios and /api/portfolios/:id', () => {
     const fund = h.addFund(smallFundInput());
     const p = await generated(fund.id, 12);
     // a document as written before this change: no loan_count
-    const { doc: legacy } = await h.app.store.docs.create({ fund_id: fund.id, fund_version: 1, seed: 12, loans: p.loans.slice(0, 5), metrics: p.metrics });
+    const { doc: legacy } = await h.docs.create({ fund_id: fund.id, fund_version: 1, seed: 12, loans: p.loans.slice(0, 5), metrics: p.metrics });
     expect(legacy).not.toHaveProperty('loan_count');
     const res = await h.app.app.inject({ method: 'GET', url: `/api/portfolios?fund_id=${fund.id}`, headers: auth(viewer) });
     expect(res.statusCode).toBe(200);
@@ -306,6 +337,7 @@ describe('PUT /api/portfolios/:id', () => {
 
     const rules: Loan[] = p.loans.slice(0, 5).map((l) => ({ ...l }));
     rules[3].ltv = 0.9; // the fund's max_ltv is 0.85
+    rules[3].property_value = rules[3].loan_amount / 0.9; // consistent figures: only the LTV rule is broken
     rules[1].exit_year = rules[1].origination_year - 0.5 < 0 ? 0 : rules[1].origination_year - 0.5;
     rules[4].origination_year = 11; // after the 10-year term
     rules[4].exit_year = 12;
@@ -313,6 +345,21 @@ describe('PUT /api/portfolios/:id', () => {
     expect(body.errors?.map((e) => e.path).sort()).toEqual(['loans.1.exit_year', 'loans.3.ltv', 'loans.4.origination_year']);
     const after = await h.app.app.inject({ method: 'GET', url: `/api/portfolios/${p.id}`, headers: auth(viewer) });
     expect(after.json().version).toBe(1);
+  });
+
+  it('answers 400 for a loan whose amount disagrees with ltv × property_value or exceeds the property value', async () => {
+    const fund = h.addFund(smallFundInput());
+    const p = await generated(fund.id);
+    const loans: Loan[] = p.loans.slice(0, 4).map((l) => ({ ...l }));
+    loans[0].loan_amount = loans[0].ltv * loans[0].property_value * 1.01; // 1 % off: not rounding
+    loans[1] = { ...loans[1], loan_amount: 300_000, property_value: 250_000, ltv: 0.8 };
+    loans[2].loan_amount = Math.round(loans[2].ltv * loans[2].property_value); // rounded to the dollar: accepted
+    loans[3].ltv = Math.round(loans[3].ltv * 10_000) / 10_000; // ltv given to four decimals: accepted
+    const body = expectProblem(await put(p.id, loans), 400);
+    expect(body.code).toBe('LOAN_RULES_VIOLATED');
+    expect(body.errors?.map((e) => e.path).sort()).toEqual(['loans.0.loan_amount', 'loans.1.loan_amount']);
+    const ok = await put(p.id, loans.slice(2));
+    expect(ok.statusCode, ok.body).toBe(200);
   });
 
   it('answers 412 on a stale If-Match and changes nothing', async () => {
@@ -331,13 +378,13 @@ describe('PUT /api/portfolios/:id', () => {
     const p = await generated(fund.id);
     const body = expectProblem(await put(p.id, p.loans, analyst, 'version-one'), 400);
     expect(body.errors?.[0].path).toBe('if-match');
-    expect(body.code).toBe('INVALID_IF_MATCH');
+    expect(body.code).toBe('VALIDATION_FAILED');
   });
 
   it('answers 404 for an unknown portfolio, 403 for a viewer, 401 without a token and 413 for a 10 MB body', async () => {
     const fund = h.addFund(smallFundInput());
     const p = await generated(fund.id);
-    expectProblem(await put('missing', p.loans), 404);
+    expectProblem(await put(uuidv7(), p.loans), 404);
     expectProblem(await put(p.id, p.loans, viewer), 403);
     expectProblem(await h.app.app.inject({ method: 'PUT', url: `/api/portfolios/${p.id}`, payload: { loans: p.loans } }), 401);
     const big = await h.app.app.inject({
@@ -359,9 +406,9 @@ describe('DELETE /api/portfolios/:id', () => {
     expect(res.body).toBe('');
     expectProblem(await h.app.app.inject({ method: 'GET', url: `/api/portfolios/${p.id}`, headers: auth(viewer) }), 404);
     const event = await h.lastEvent('equihome.portfolio.deleted');
-    expect(event?.data).toMatchObject({ id: p.id, fund_id: fund.id, actor: { sub: 'test-admin', role: 'admin' } });
+    expect(event?.data).toMatchObject({ id: p.id, fund_id: fund.id, actor: { sub: `${h.prefix}-admin`, role: 'admin' } });
     const audit = await h.audit.list({ resource: 'portfolio', resource_id: p.id, limit: 1 });
-    expect(audit[0]).toMatchObject({ action: 'delete', actor: 'test-admin', role: 'admin', version: null });
+    expect(audit[0]).toMatchObject({ action: 'delete', actor: `${h.prefix}-admin`, role: 'admin', version: null });
   });
 
   it('answers 403 for an analyst, 412 for a stale If-Match (nothing deleted) and 404 for an unknown id', async () => {
@@ -370,7 +417,7 @@ describe('DELETE /api/portfolios/:id', () => {
     expectProblem(await h.app.app.inject({ method: 'DELETE', url: `/api/portfolios/${p.id}`, headers: auth(analyst) }), 403);
     expectProblem(await h.app.app.inject({ method: 'DELETE', url: `/api/portfolios/${p.id}`, headers: { ...auth(admin), 'if-match': '"7"' } }), 412);
     expect((await h.app.app.inject({ method: 'GET', url: `/api/portfolios/${p.id}`, headers: auth(viewer) })).statusCode).toBe(200);
-    expectProblem(await h.app.app.inject({ method: 'DELETE', url: '/api/portfolios/missing', headers: auth(admin) }), 404);
+    expectProblem(await h.app.app.inject({ method: 'DELETE', url: `/api/portfolios/${uuidv7()}`, headers: auth(admin) }), 404);
   });
 });
 
@@ -380,7 +427,7 @@ describe('equihome.rpc.portfolio.get', () => {
     const p = await generated(fund.id);
     const reply = await h.client.request('equihome.rpc.portfolio.get', { id: p.id }, { timeoutMs: 3000 });
     expect(reply).toEqual(JSON.parse(JSON.stringify(p)));
-    await expect(h.client.request('equihome.rpc.portfolio.get', { id: 'missing' }, { timeoutMs: 3000 })).rejects.toMatchObject({ status: 404 });
+    await expect(h.client.request('equihome.rpc.portfolio.get', { id: uuidv7() }, { timeoutMs: 3000 })).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -395,7 +442,7 @@ describe('health', () => {
 describe('OpenAPI', () => {
   it('documents every route with its error replies', async () => {
     const doc = (await h.app.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
-    expect(Object.keys(doc.paths['/api/portfolios/generate'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '413', '422', '502', '503']);
+    expect(Object.keys(doc.paths['/api/portfolios/generate'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '413', '415', '422', '429', '502', '503']);
     expect(Object.keys(doc.paths['/api/portfolios/{id}'].put.responses)).toContain('412');
     expect(Object.keys(doc.paths['/api/portfolios/{id}'].delete.responses)).toContain('204');
     expect(Object.keys(doc.paths['/api/portfolios'].get.responses)).toContain('200');

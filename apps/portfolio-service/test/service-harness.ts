@@ -1,83 +1,88 @@
 /**
- * Test harness: portfolio-service against the REAL local PostgreSQL (`equihome_test`) and
- * NATS/JetStream, isolated by a random subject prefix, stream, durable name and document
- * collection prefix. A stand-in fund-service answers `equihome.rpc.fund.get` on a separate
- * NATS connection with funds parsed by the domain `FundInput` schema (the contract is the
+ * Test harness: portfolio-service built through the SAME wiring as main.ts (`loadConfig`
+ * once → `connectInfrastructure` → `buildApp`) against the REAL local PostgreSQL
+ * (`equihome_test`) and NATS/JetStream, isolated by one random prefix (collections,
+ * subjects, stream, durable). A stand-in fund-service answers `equihome.rpc.fund.get` on a
+ * separate NATS connection with funds parsed by the domain schemas (the contract is the
  * subject + schema).
  */
-import { randomBytes } from 'node:crypto';
-import { Fund, FundInput, type EventSubject } from '@equihome/domain';
-import { connectMessaging, uuidv7, type Messaging, type MessagingLogger, type Responder } from '@equihome/messaging';
-import { LOCAL_DEV_JWT_SECRET, notFound, signDevToken, type Role } from '@equihome/platform';
-import { createAuditLog, documentStoreFromEnv, type AuditLog, type DocumentStoreFactory } from '@equihome/storage';
-import { buildApp, type PortfolioService } from '../src/app.js';
+import { Fund, FundInput, FundProblems, type EventSubject, type Portfolio } from '@equihome/domain';
+import { connectMessaging, uuidv7, type Messaging, type Responder } from '@equihome/messaging';
+import { defineProblem, loadConfig, type Role, type Service } from '@equihome/platform';
+import { createPool, documentStoreFromConfig, type AuditLog, type DocumentStore } from '@equihome/storage';
+import { consumerName, randomPrefix, signTestToken, silentLogger, testServiceEnv, type TestServiceEnv } from '@equihome/testing';
+import { buildApp } from '../src/app.js';
+import { portfolioServiceConfigShape, type PortfolioServiceConfig } from '../src/config.js';
+import { connectInfrastructure, type PortfolioServiceInfrastructure } from '../src/infrastructure.js';
+import { createPortfolioStore, PORTFOLIOS_COLLECTION, type PortfolioStore, type StoredPortfolio } from '../src/portfolio-store.js';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/equihome_test';
-const silent: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const StandInFundNotFound = defineProblem(FundProblems.FundNotFound.status, FundProblems.FundNotFound.code);
 
 export interface Harness {
-  /** The running app instance (replaced by `restartApp`). */
-  app: PortfolioService;
-  env: Record<string, string>;
+  /** The running service (replaced by `startApp`). */
+  app: Service<PortfolioServiceConfig>;
+  /** Its infrastructure (replaced by `startApp`). */
+  infrastructure: PortfolioServiceInfrastructure;
+  prefix: string;
+  env: TestServiceEnv;
+  config: PortfolioServiceConfig;
   /** The test's own connection: fund-service stand-in and event publisher/reader. */
   client: Messaging;
-  documents: DocumentStoreFactory;
+  /** The portfolios, read and written by the harness's OWN connection (valid while the service is stopped). */
+  store: PortfolioStore;
+  /** The raw collection, same connection (e.g. to plant a legacy document). */
+  docs: DocumentStore<StoredPortfolio>;
+  /** The backend's audit log, same connection. */
   audit: AuditLog;
+  /** The stored portfolio, or null when there is none. */
+  find(id: string): Promise<Portfolio | null>;
   /** Funds the stand-in fund-service knows, by id. */
   funds: Map<string, Fund>;
   /** Parses `input` with `FundInput`, stores it in the stand-in and returns the stored Fund. */
   addFund(input: FundInput): Fund;
   /** Delay of the stand-in's replies, ms (to provoke a timeout). */
   fundDelayMs: number;
+  /** When set, the stand-in answers every request with this error (a problem with its status). */
+  fundError: Error | undefined;
   /** Starts / stops the stand-in responder on `equihome.rpc.fund.get`. */
   startFundService(): void;
   stopFundService(): Promise<void>;
   token(role: Role): Promise<string>;
-  /** Builds a new app instance (own NATS connection, same env and durable name). */
-  startApp(): Promise<PortfolioService>;
-  /** The last event stored on the stream for a logical subject (its envelope), or null. */
+  /** Builds a new service instance (own infrastructure: NATS connection, pool, relay; same env and durable). */
+  startApp(): Promise<Service<PortfolioServiceConfig>>;
+  /** The last event stored on the stream for a logical subject (after the relay has published what is pending), or null. */
   lastEvent(subject: EventSubject): Promise<{ id: string; type: string; data: unknown } | null>;
   close(): Promise<void>;
 }
 
 export async function createHarness(): Promise<Harness> {
-  const token = randomBytes(5).toString('hex');
-  const env: Record<string, string> = {
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-    DATABASE_URL: TEST_DATABASE_URL,
-    NATS_SUBJECT_PREFIX: `ps${token}`,
-    NATS_STREAM: `PS_${token}`,
-    DOCUMENT_COLLECTION_PREFIX: `ps_${token}_`,
-    FUND_EVENTS_DURABLE: `ps-fund-deleted-${token}`,
-    FUND_RPC_TIMEOUT_MS: '3000',
-    RATE_LIMIT_MAX: '100000',
-  };
-  const client = await connectMessaging({ name: 'fund-service-standin', subjectPrefix: env.NATS_SUBJECT_PREFIX, stream: env.NATS_STREAM, logger: silent });
+  const prefix = randomPrefix('pf');
+  const env = testServiceEnv({ prefix, env: { FUND_EVENTS_DURABLE: consumerName(prefix, 'fund-deleted'), FUND_RPC_TIMEOUT_MS: '3000' } });
+  const config = loadConfig(portfolioServiceConfigShape, env);
+  const client = await connectMessaging({ name: 'fund-service-standin', servers: env.NATS_URL, subjectPrefix: env.NATS_SUBJECT_PREFIX, stream: env.NATS_STREAM, logger: silentLogger });
   await client.ensureStream({ storage: 'memory' });
-  const documents = documentStoreFromEnv({ DATABASE_URL: TEST_DATABASE_URL });
-  await documents.migrate();
-  const audit = createAuditLog(documents.pool!);
+  const reader = documentStoreFromConfig(config);
+  const docs = reader.collection<StoredPortfolio>(`${config.DOCUMENT_COLLECTION_PREFIX ?? ''}${PORTFOLIOS_COLLECTION}`);
   const funds = new Map<string, Fund>();
   let responder: Responder | undefined;
-  const apps: PortfolioService[] = [];
-
-  const startApp = async () => {
-    const messaging = await connectMessaging({ name: 'portfolio-service', subjectPrefix: env.NATS_SUBJECT_PREFIX, stream: env.NATS_STREAM, logger: silent });
-    const app = await buildApp({ env, messaging, documents, audit, onClose: [() => messaging.close()] });
-    apps.push(app);
-    harness.app = app;
-    return app;
-  };
+  const running: Array<Service<PortfolioServiceConfig>> = [];
 
   const harness: Harness = {
-    app: undefined as unknown as PortfolioService,
+    app: undefined as unknown as Service<PortfolioServiceConfig>,
+    infrastructure: undefined as unknown as PortfolioServiceInfrastructure,
+    prefix,
     env,
+    config,
     client,
-    documents,
-    audit,
+    store: createPortfolioStore(docs),
+    docs,
+    audit: reader.audit,
+    async find(id) {
+      return (await docs.get(id)) === null ? null : harness.store.get(id);
+    },
     funds,
     fundDelayMs: 0,
+    fundError: undefined,
     addFund(input) {
       const now = new Date().toISOString();
       const fund = Fund.parse({ ...FundInput.parse(input), id: uuidv7(), version: 1, created_at: now, updated_at: now });
@@ -87,8 +92,9 @@ export async function createHarness(): Promise<Harness> {
     startFundService() {
       responder = client.serve('equihome.rpc.fund.get', async ({ id }) => {
         if (harness.fundDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, harness.fundDelayMs));
+        if (harness.fundError) throw harness.fundError;
         const fund = funds.get(id);
-        if (fund === undefined) throw notFound(`fund ${id} does not exist`, 'FUND_NOT_FOUND');
+        if (fund === undefined) throw StandInFundNotFound.create(`fund ${id} does not exist`);
         return fund;
       });
     },
@@ -97,9 +103,17 @@ export async function createHarness(): Promise<Harness> {
       responder = undefined;
       await client.nc.flush();
     },
-    token: (role) => signDevToken({ role, secret: LOCAL_DEV_JWT_SECRET, sub: `test-${role}` }),
-    startApp,
+    token: (role) => signTestToken(role, { prefix }),
+    async startApp() {
+      const infrastructure = await connectInfrastructure(config, silentLogger);
+      const app = await buildApp(config, infrastructure);
+      running.push(app);
+      harness.app = app;
+      harness.infrastructure = infrastructure;
+      return app;
+    },
     async lastEvent(subject) {
+      await harness.infrastructure.relay?.flush({ timeoutMs: 10_000 }).catch(() => undefined);
       try {
         const msg = await client.jsm.streams.getMessage(env.NATS_STREAM, { last_by_subj: client.subjects.toWire(subject) });
         return msg === null ? null : (msg.json() as { id: string; type: string; data: unknown });
@@ -108,17 +122,24 @@ export async function createHarness(): Promise<Harness> {
       }
     },
     async close() {
-      for (const app of apps) await app.close().catch(() => undefined);
+      await harness.docs.deleteWhere({}).catch(() => undefined);
+      for (const app of running) await app.close().catch(() => undefined);
       await responder?.stop().catch(() => undefined);
       await client.jsm.streams.delete(env.NATS_STREAM).catch(() => undefined);
-      await harness.app?.store.docs.deleteWhere({}).catch(() => undefined);
       await client.close();
-      await documents.close();
+      await reader.close();
+      const pool = createPool(env.DATABASE_URL);
+      try {
+        await pool.query('delete from audit_log where actor like $1', [`${prefix}-%`]);
+        await pool.query('delete from outbox where starts_with(subject, $1)', [`${env.NATS_SUBJECT_PREFIX}.`]);
+      } finally {
+        await pool.end();
+      }
     },
   };
   harness.startFundService();
   await client.nc.flush();
-  await startApp();
+  await harness.startApp();
   return harness;
 }
 

@@ -39,6 +39,18 @@ export const documentMeta = {
   updated_at: z.iso.datetime({ offset: true }),
 };
 
+/**
+ * The server-assigned fields as a request body may carry them back (a client that PUTs the
+ * document it GOT): optional, type-checked, read-only — the server ignores their values (the
+ * version a write applies to is `If-Match`'s). Any other unknown key is refused.
+ */
+export const readOnlyMeta = {
+  id: text().max(200).optional().meta({ readOnly: true, description: 'read-only: ignored on input' }),
+  version: z.number().int().nonnegative().optional().meta({ readOnly: true, description: 'read-only: ignored on input (send If-Match)' }),
+  created_at: text().max(64).optional().meta({ readOnly: true, description: 'read-only: ignored on input' }),
+  updated_at: text().max(64).optional().meta({ readOnly: true, description: 'read-only: ignored on input' }),
+};
+
 export const zoneNames = ['green', 'orange', 'red'] as const;
 export const Zone = z.enum(zoneNames);
 export type Zone = z.infer<typeof Zone>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ResourceId } from './common.js';
 import { Fund } from './fund.js';
 import { Portfolio } from './portfolio.js';
 import { OptimizationStatus, SimulationStatus } from './simulation.js';
@@ -71,8 +72,8 @@ export type EventEnvelope<T = unknown> = Omit<z.infer<typeof EventEnvelope>, 'da
 
 /** Request/reply subjects between services: request and reply schemas. */
 export const rpcSchemas = {
-  'equihome.rpc.fund.get': { request: z.object({ id: z.string().min(1) }), reply: Fund },
-  'equihome.rpc.portfolio.get': { request: z.object({ id: z.string().min(1) }), reply: Portfolio },
+  'equihome.rpc.fund.get': { request: z.strictObject({ id: ResourceId }), reply: Fund },
+  'equihome.rpc.portfolio.get': { request: z.strictObject({ id: ResourceId }), reply: Portfolio },
 } as const;
 export type RpcSubject = keyof typeof rpcSchemas;
 export type RpcRequest<S extends RpcSubject> = z.infer<(typeof rpcSchemas)[S]['request']>;

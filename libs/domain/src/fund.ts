@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { documentMeta, isoDate, positiveAmount, rate, text, zoneNames } from './common.js';
+import { documentMeta, isoDate, positiveAmount, rate, readOnlyMeta, text, zoneNames } from './common.js';
 
 /**
  * The Fund model: the seed's JSON field names, extended with every parameter of the
@@ -194,8 +194,14 @@ export function checkFundRules(fund: FundLike, ctx: z.RefinementCtx): void {
   });
 }
 
-/** Body of `POST /api/funds` and `PUT /api/funds/:id`. */
-export const FundInput = z.strictObject(fundFields).superRefine(checkFundRules);
+/**
+ * Body of `POST /api/funds` and `PUT /api/funds/:id`: strict (an unknown key is a 400 naming
+ * it); the read-only document fields a client may echo back are accepted and dropped.
+ */
+export const FundInput = z
+  .strictObject({ ...fundFields, ...readOnlyMeta })
+  .superRefine(checkFundRules)
+  .transform(({ id: _id, version: _version, created_at: _created, updated_at: _updated, ...parameters }) => parameters);
 export type FundInput = z.input<typeof FundInput>;
 
 /** A stored fund, every parameter filled. */

@@ -1,4 +1,4 @@
-export { text, ResourceId, IdParams, isoDate, rate, positiveAmount, documentMeta, zoneNames, Zone, PageQuery, pageOf } from './common.js';
+export { text, ResourceId, IdParams, readOnlyMeta, isoDate, rate, positiveAmount, documentMeta, zoneNames, Zone, PageQuery, pageOf } from './common.js';
 export { Problem, PROBLEM_CONTENT_TYPE, problemType } from './problem.js';
 export { CommonProblems, FundProblems, PortfolioProblems, type ProblemSpec } from './problem-codes.js';
 export {
@@ -22,11 +22,25 @@ export {
 export { Loan, PortfolioMetrics, Portfolio, GeneratePortfolioRequest, PortfolioUpdate, PortfolioListQuery } from './portfolio.js';
 export {
   Granularity,
+  MAX_SIMULATION_PATHS,
   SimulationRequest,
   RunState,
   SimulationStatus,
+  SimulationProgress,
+  PartialPercentiles,
   Percentiles,
   MetricDistribution,
+  SimulationSummary,
+  RunActor,
+  PortfolioSource,
+  RecordedSimulationRequest,
+  SimulationRun,
+  SimulationRunItem,
+  SimulationAccepted,
+  SimulationListQuery,
+  SeriesMetric,
+  SimulationSeriesQuery,
+  SimulationSeries,
   OptimizationKind,
   OptimizationStatus,
   OptimizationRequest,

@@ -1,48 +1,223 @@
 import { z } from 'zod';
-import { ResourceId } from './common.js';
+import { PageQuery, ResourceId, text } from './common.js';
 
 export const Granularity = z.enum(['monthly', 'quarterly', 'yearly']);
 export type Granularity = z.infer<typeof Granularity>;
 
+/** Largest `paths` of one simulation run through the API. */
+export const MAX_SIMULATION_PATHS = 1_000_000;
+
+/**
+ * Body of `POST /api/simulations` (strict: an unknown key is a 400 naming it).
+ * - `portfolio_id` absent → the fund's most recent portfolio (as announced by
+ *   portfolio-service's events), else one generated in-service from the fund and `seed`.
+ * - `seed` absent → one is drawn (uint32) and stored with the run, so every run is reproducible.
+ * - `overrides`: a partial fund (`{ "scenario": { "name": "gfc" } }`), deep-merged onto the
+ *   fund (objects merged key by key, arrays and scalars replaced) and validated as a whole
+ *   fund by the domain `Fund` schema; errors name `overrides.<path>`.
+ * - `cache = false` forces a compute even when an identical run has completed.
+ */
 export const SimulationRequest = z.strictObject({
   fund_id: ResourceId,
   portfolio_id: ResourceId.optional(),
-  paths: z.number().int().min(1).max(1_000_000).default(10_000),
+  paths: z.number().int().min(1).max(MAX_SIMULATION_PATHS).default(10_000),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   granularity: Granularity.default('monthly'),
+  overrides: z.record(z.string(), z.unknown()).optional().describe('partial fund deep-merged onto the fund, e.g. { "fee_structure": { "hurdle_rate": 0.06 } }'),
+  cache: z.boolean().default(true),
+  label: text().trim().min(1).max(200).optional(),
 });
 export type SimulationRequest = z.infer<typeof SimulationRequest>;
 
 export const RunState = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 export type RunState = z.infer<typeof RunState>;
 
+export const Percentiles = z.object({
+  p1: z.number(), p5: z.number(), p10: z.number(), p25: z.number(), p50: z.number(),
+  p75: z.number(), p90: z.number(), p95: z.number(), p99: z.number(),
+});
+
+/**
+ * What a client watching a run sees converge: the percentiles of LP net IRR (annual
+ * decimal) and LP TVPI over the `paths` of the shards finished so far (merged exactly).
+ */
+export const PartialPercentiles = z.object({
+  paths: z.number().int().nonnegative(),
+  lp_irr: Percentiles,
+  lp_tvpi: Percentiles,
+});
+export type PartialPercentiles = z.infer<typeof PartialPercentiles>;
+
+/**
+ * `GET /api/simulations/:id/status`, and the data of the `equihome.simulation.*` events.
+ * `eta_seconds` is null until a rate is known (and once the run is finished); `started_at`
+ * is when the first shard started; `partial` (progress events) the converging percentiles.
+ */
 export const SimulationStatus = z.object({
   id: z.string(),
   state: RunState,
   paths_done: z.number().int().nonnegative(),
   paths_total: z.number().int().positive(),
   eta_seconds: z.number().nonnegative().nullable(),
+  started_at: z.iso.datetime({ offset: true }).nullable().optional(),
   error: z.string().nullable().optional(),
+  partial: PartialPercentiles.optional(),
 });
 export type SimulationStatus = z.infer<typeof SimulationStatus>;
 
-export const Percentiles = z.object({
-  p1: z.number(), p5: z.number(), p10: z.number(), p25: z.number(), p50: z.number(),
-  p75: z.number(), p90: z.number(), p95: z.number(), p99: z.number(),
-});
+/** What the progress events carry (the same shape as the status). */
+export const SimulationProgress = SimulationStatus;
+export type SimulationProgress = SimulationStatus;
 
-/** Distribution of one per-path metric over paths (NaN-free: unsolvable IRRs are counted apart). */
+/** Distribution of one per-path metric over paths (NaN-free: unsolvable IRRs are counted apart, in `missing`). */
 export const MetricDistribution = Percentiles.extend({
   mean: z.number(),
   sd: z.number(),
   count: z.number().int(),
+  missing: z.number().int().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
 });
 export type MetricDistribution = z.infer<typeof MetricDistribution>;
 
+/*
+ * The engine's `SimulationSummary` (libs/finance) on the wire, documented field by field.
+ * Every object is loose: the reply carries whatever the engine computed, never less
+ * (a renamed or added engine field is not silently dropped by the reply serializer).
+ */
+const num = z.number();
+const Distribution = z.looseObject({
+  mean: num, sd: num, count: num, missing: num, min: num, max: num,
+  p1: num, p5: num, p10: num, p25: num, p50: num, p75: num, p90: num, p95: num, p99: num,
+});
+const Level = z.looseObject({
+  irr: Distribution.describe('annual IRR (xirr, Actual/365), decimal'),
+  tvpi: Distribution,
+  dpi: Distribution,
+  moic: Distribution,
+  payback_years: Distribution,
+  probability_of_loss: num.describe('share of paths with TVPI < 1'),
+  var95: z.looseObject({ irr: num, tvpi: num }),
+  cvar95: z.looseObject({ irr: num, tvpi: num }),
+});
+const Band = z.looseObject({ p5: z.array(num), p25: z.array(num), p50: z.array(num), p75: z.array(num), p95: z.array(num) });
+const ZoneSummary = z.looseObject({ loans: num, defaults: num, exits: num, losses: num, default_rate: num });
+
+/** The finished summary of a run (the engine's SimulationSummary without its mergeable `state`). */
+export const SimulationSummary = z.looseObject({
+  engine_version: z.string(),
+  seed: num,
+  paths: num,
+  path_ranges: z.array(z.array(num)),
+  granularity: Granularity,
+  steps_per_year: num,
+  periods: num,
+  config_hash: z.string(),
+  fund_size: num,
+  gross: Level.describe('loans: advances out, proceeds in, before fees'),
+  fund: Level.describe('all partners, net of fees, before carry'),
+  lp: Level.describe('investors, net of fees and carry'),
+  gp: Level.describe('GP commitment plus carry'),
+  max_drawdown: Distribution,
+  gp_economics: z.looseObject({ management_fees: num, origination_fees: num, carried_interest: num }),
+  bands: z.looseObject({ years: z.array(num), nav: Band, lp_distributions: Band, dpi: Band, tvpi: Band }),
+  zones: z.looseObject({ green: ZoneSummary, orange: ZoneSummary, red: ZoneSummary }),
+  unfunded_loans: num,
+  conservation_max_error: num,
+});
+export type SimulationSummary = z.infer<typeof SimulationSummary>;
+
+/** Who started a run (the `{ sub, role }` of the caller's token; the same shape as the events' `Actor`). */
+export const RunActor = z.object({ sub: z.string(), role: z.string() });
+
+/** Where the run's portfolio came from. */
+export const PortfolioSource = z.enum(['request', 'latest', 'generated']);
+export type PortfolioSource = z.infer<typeof PortfolioSource>;
+
+/** The request as the run recorded it: defaults filled, the seed drawn when absent. */
+export const RecordedSimulationRequest = z.object({
+  fund_id: z.string(),
+  portfolio_id: z.string().optional(),
+  paths: z.number().int(),
+  seed: z.number().int(),
+  granularity: Granularity,
+  overrides: z.record(z.string(), z.unknown()).optional(),
+  cache: z.boolean(),
+  label: z.string().optional(),
+});
+export type RecordedSimulationRequest = z.infer<typeof RecordedSimulationRequest>;
+
+/** `GET /api/simulations/:id`. Times are ISO-8601 UTC; `summary` only when `completed`. */
+export const SimulationRun = z.object({
+  id: z.string(),
+  state: RunState,
+  fund_id: z.string(),
+  fund_version: z.number().int().nullable(),
+  portfolio_id: z.string().nullable().describe('null when the portfolio was generated in-service from the seed'),
+  portfolio_source: PortfolioSource,
+  label: z.string().nullable(),
+  request: RecordedSimulationRequest,
+  paths_done: z.number().int().nonnegative(),
+  paths_total: z.number().int().positive(),
+  cached: z.boolean(),
+  created_at: z.iso.datetime({ offset: true }),
+  started_at: z.iso.datetime({ offset: true }).nullable(),
+  completed_at: z.iso.datetime({ offset: true }).nullable(),
+  duration_ms: z.number().int().nonnegative().nullable(),
+  engine_version: z.string(),
+  actor: RunActor,
+  error: z.string().nullable(),
+  summary: SimulationSummary.nullable(),
+});
+export type SimulationRun = z.infer<typeof SimulationRun>;
+
+/** A list item: the run without its summary. */
+export const SimulationRunItem = SimulationRun.omit({ summary: true });
+export type SimulationRunItem = z.infer<typeof SimulationRunItem>;
+
+/** 202 of `POST /api/simulations` (also 202 for a cache hit, already `completed`). */
+export const SimulationAccepted = z.object({
+  id: z.string(),
+  state: RunState,
+  status_url: z.string(),
+  cached: z.boolean(),
+});
+export type SimulationAccepted = z.infer<typeof SimulationAccepted>;
+
+/** `GET /api/simulations?fund_id=&state=&limit=&cursor=` (newest last: UUIDv7 order). */
+export const SimulationListQuery = PageQuery.extend({
+  fund_id: ResourceId.optional(),
+  state: RunState.optional(),
+});
+export type SimulationListQuery = z.infer<typeof SimulationListQuery>;
+
+export const SeriesMetric = z.enum(['nav', 'lp_distributions', 'dpi', 'tvpi']);
+export type SeriesMetric = z.infer<typeof SeriesMetric>;
+
+export const SimulationSeriesQuery = z.strictObject({ metric: SeriesMetric.default('nav') });
+export type SimulationSeriesQuery = z.infer<typeof SimulationSeriesQuery>;
+
+/**
+ * `GET /api/simulations/:id/series?metric=`: per-period percentile bands (fan chart) of one
+ * metric, read from the time-series table; arrays indexed like `years` (years from the first
+ * close). NAV and LP distributions in dollars, DPI/TVPI as multiples.
+ */
+export const SimulationSeries = z.object({
+  id: z.string(),
+  metric: SeriesMetric,
+  years: z.array(z.number()),
+  p5: z.array(z.number()),
+  p25: z.array(z.number()),
+  p50: z.array(z.number()),
+  p75: z.array(z.number()),
+  p95: z.array(z.number()),
+});
+export type SimulationSeries = z.infer<typeof SimulationSeries>;
+
+/** What `equihome.optimization.*` events carry: the job's state and progress (0…1). */
 export const OptimizationKind = z.enum(['efficient-frontier', 'sensitivity', 'solve']);
 export type OptimizationKind = z.infer<typeof OptimizationKind>;
 
-/** What `equihome.optimization.*` events carry: the job's state and progress (0…1). */
 export const OptimizationStatus = z.object({
   id: z.string(),
   kind: OptimizationKind,

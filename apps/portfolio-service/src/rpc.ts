@@ -1,0 +1,49 @@
+import type { Fund } from '@equihome/domain';
+import { MessagingError, MessagingValidationError, RpcNoRespondersError, RpcRemoteError, RpcTimeoutError, type Messaging, type Responder } from '@equihome/messaging';
+import { PlatformProblems } from '@equihome/platform';
+import { FundNotFound, FundServiceError, FundServiceUnavailable } from './errors.js';
+import type { PortfolioServiceInfrastructure } from './infrastructure.js';
+
+/** Seconds a client should wait before retrying when fund-service cannot be reached. */
+export const FUND_SERVICE_RETRY_AFTER_S = 5;
+
+/**
+ * What portfolio-service answers over NATS request/reply:
+ * - `equihome.rpc.portfolio.get` `{ id }` → the Portfolio (loans included; a reply over the
+ *   NATS max payload answers 413 `RPC_REPLY_TOO_LARGE` at once), 404 `PORTFOLIO_NOT_FOUND`.
+ */
+export function servePortfolioRpc(infrastructure: Pick<PortfolioServiceInfrastructure, 'messaging' | 'portfolios'>): Responder[] {
+  const { messaging, portfolios } = infrastructure;
+  return [messaging.serve('equihome.rpc.portfolio.get', ({ id }) => portfolios.get(id))];
+}
+
+/**
+ * What it asks: `equihome.rpc.fund.get` `{ id }` of fund-service (reply validated by the
+ * domain `Fund`). A 4xx of fund-service is the CALLER's 4xx: 404 → 404 `FUND_NOT_FOUND`;
+ * another 4xx (e.g. a malformed id) → 400 `VALIDATION_FAILED` naming `field` (the request
+ * field that carried the id). 502/503 only when fund-service is broken or absent:
+ * - no responder, timeout or NATS trouble → 503 `FUND_SERVICE_UNAVAILABLE` with `Retry-After`
+ *   (never a hang: bounded by `timeoutMs`);
+ * - a 5xx reply or an invalid fund → 502 `FUND_SERVICE_ERROR`.
+ */
+export async function fetchFund(messaging: Messaging, id: string, options: { timeoutMs: number; field: string }): Promise<Fund> {
+  try {
+    return await messaging.request('equihome.rpc.fund.get', { id }, { timeoutMs: options.timeoutMs });
+  } catch (err) {
+    if (err instanceof RpcRemoteError && err.status === 404) throw FundNotFound.create(`fund ${id} does not exist`, { errors: [{ path: options.field, message: 'no fund has this id' }] });
+    if (err instanceof RpcRemoteError && err.status >= 400 && err.status < 500) {
+      const message = err.problem.detail ?? err.message;
+      throw PlatformProblems.ValidationFailed.create(`invalid ${options.field}: ${message}`, { errors: [{ path: options.field, message }], cause: err });
+    }
+    const unavailable = (detail: string) => FundServiceUnavailable.create(detail, { headers: { 'retry-after': String(FUND_SERVICE_RETRY_AFTER_S) }, cause: err });
+    if (err instanceof RpcNoRespondersError) throw unavailable('fund-service is not available (no responders)');
+    if (err instanceof RpcTimeoutError) throw unavailable(`fund-service did not answer within ${options.timeoutMs} ms`);
+    // Our own request failed its schema (the id is not a UUID): the caller's input, not fund-service's fault.
+    if (err instanceof MessagingValidationError && !err.subject.endsWith(' reply')) {
+      throw PlatformProblems.ValidationFailed.create(`invalid ${options.field}: ${err.message}`, { errors: [{ path: options.field, message: err.message }], cause: err });
+    }
+    if (err instanceof RpcRemoteError || err instanceof MessagingValidationError) throw FundServiceError.create(`fund-service failed: ${err.message}`, { cause: err });
+    if (err instanceof MessagingError) throw unavailable('messaging is not available');
+    throw err;
+  }
+}
