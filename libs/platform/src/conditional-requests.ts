@@ -1,4 +1,4 @@
-import { badRequest } from './problem.js';
+import { PlatformProblems } from './platform-problems.js';
 
 /**
  * HTTP conditional requests on versioned documents (RFC 9110 §8.8.3 entity tags, §13.1.1
@@ -9,8 +9,6 @@ import { badRequest } from './problem.js';
 export const etag = (version: number): string => `"${version}"`;
 
 export interface IfMatchOptions {
-  /** Problem `code` of the 400 for a malformed header (default `INVALID_IF_MATCH`). */
-  code?: string;
   /**
    * Also accept a version without (balanced) quotes — `3`, `W/3`, `"3` — which RFC 9110 does
    * not allow (default false: only `"3"` and `W/"3"`).
@@ -25,8 +23,8 @@ const IF_MATCH_HINT = 'expected an entity tag such as "3" (the ETag of the versi
 /**
  * The version an `If-Match` header demands: `"3"` (or weak `W/"3"`, surrounding whitespace
  * ignored) → 3; absent or `*` → `undefined` (the write applies to the current version).
- * Anything else — a list, a non-numeric tag, an empty value, more than 15 digits — throws a
- * 400 `HttpProblem` whose field error names `if-match`.
+ * Anything else — a list, a non-numeric tag, an empty value, more than 15 digits — throws
+ * 400 `VALIDATION_FAILED` (as for any other invalid header) whose field error names `if-match`.
  */
 export function parseIfMatch(header: string | undefined, options: IfMatchOptions = {}): number | undefined {
   if (header === undefined) return undefined;
@@ -34,7 +32,7 @@ export function parseIfMatch(header: string | undefined, options: IfMatchOptions
   if (value === '*') return undefined;
   const match = (options.allowUnquoted === true ? LENIENT_ENTITY_TAG : STRICT_ENTITY_TAG).exec(value);
   if (!match) {
-    throw badRequest(`invalid if-match: ${IF_MATCH_HINT}`, [{ path: 'if-match', message: IF_MATCH_HINT }], options.code ?? 'INVALID_IF_MATCH');
+    throw PlatformProblems.ValidationFailed.create(`invalid if-match: ${IF_MATCH_HINT}`, { errors: [{ path: 'if-match', message: IF_MATCH_HINT }] });
   }
   return Number(match[1]);
 }

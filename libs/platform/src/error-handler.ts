@@ -1,16 +1,19 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError, preHandlerAsyncHookHandler } from 'fastify';
 import { isResponseSerializationError } from 'fastify-type-provider-zod';
+import { PlatformProblems } from './platform-problems.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemFieldError } from './problem.js';
+import type { ProblemDefinition } from './problem-definition.js';
+import { ResponseInvalidError } from './response-serializer.js';
 
-/** Fastify's own error codes mapped to stable problem codes. */
-const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_CONTENT_LENGTH',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_BAD_URL: 'BAD_URL',
-  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+/** Fastify's own error codes mapped to the platform catalogue. */
+const FASTIFY_CODES: Record<string, ProblemDefinition> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: PlatformProblems.BodyTooLarge,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: PlatformProblems.UnsupportedMediaType,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: PlatformProblems.InvalidContentLength,
+  FST_ERR_CTP_EMPTY_JSON_BODY: PlatformProblems.InvalidJson,
+  FST_ERR_CTP_INVALID_JSON_BODY: PlatformProblems.InvalidJson,
+  FST_ERR_BAD_URL: PlatformProblems.BadUrl,
+  FST_ERR_MAX_PARAM_LENGTH: PlatformProblems.UriTooLong,
 };
 
 /**
@@ -43,24 +46,20 @@ export function toHttpProblem(error: unknown): HttpProblem {
   if (Array.isArray(err.validation) && err.validation.length > 0) {
     const part = err.validationContext ?? 'body';
     const errors = fieldErrors(err.validation, part);
-    return new HttpProblem({
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      detail: `invalid ${part}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-      errors,
-    });
+    return PlatformProblems.ValidationFailed.create(`invalid ${part}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
   }
-  if (isFastifyError(err) && isResponseSerializationError(err)) {
-    return new HttpProblem({ status: 500, code: 'RESPONSE_INVALID', detail: 'the server produced an invalid response', cause: error });
+  if (error instanceof ResponseInvalidError || (isFastifyError(err) && isResponseSerializationError(err))) {
+    return PlatformProblems.ResponseInvalid.create('the server produced an invalid response', { cause: error });
   }
   const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
   if (status >= 400 && status < 500) {
-    const code = (err.code && FASTIFY_CODES[err.code]) ?? (err.code?.startsWith('FST_') ? 'BAD_REQUEST' : (err.code ?? 'BAD_REQUEST'));
     // JSON parse errors from the body parser are SyntaxErrors with statusCode 400.
-    const finalCode = err.name === 'SyntaxError' ? 'INVALID_JSON' : code;
-    return new HttpProblem({ status, code: finalCode, detail: err.message, cause: error });
+    const known = err.name === 'SyntaxError' ? PlatformProblems.InvalidJson : err.code ? FASTIFY_CODES[err.code] : undefined;
+    if (known && known.status === status) return known.create(err.message, { cause: error });
+    const code = known?.code ?? (err.code === undefined || err.code.startsWith('FST_') ? PlatformProblems.BadRequest.code : err.code);
+    return new HttpProblem({ status, code, detail: err.message, cause: error });
   }
-  return new HttpProblem({ status: status >= 500 && status < 600 ? status : 500, code: 'INTERNAL', detail: 'an unexpected error occurred', cause: error });
+  return new HttpProblem({ status: status >= 500 && status < 600 ? status : 500, code: PlatformProblems.Internal.code, detail: 'an unexpected error occurred', cause: error });
 }
 
 function isFastifyError(err: unknown): err is FastifyError {
@@ -77,8 +76,9 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
 /**
  * Installs the problem+json error and 404 handlers. 5xx detail is generic (never a stack
  * trace) and every 5xx is logged with the request id (pino's `reqId`); 4xx are logged at info.
+ * `notFoundPreHandler` runs before the 404 reply (the rate limiter).
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, options: { notFoundPreHandler?: preHandlerAsyncHookHandler } = {}): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toHttpProblem(error);
     if (problem.status >= 500 && error instanceof HttpProblem) {
@@ -86,14 +86,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     } else if (problem.status >= 500) {
       request.log.error({ err: error, code: problem.code }, 'request failed');
       if (problem.status === 500) {
-        return sendProblem(reply, request, new HttpProblem({ status: 500, code: problem.code, detail: `an unexpected error occurred (request id ${request.id})` }));
+        return sendProblem(reply, request, new HttpProblem({ status: 500, code: problem.code, title: problem.title, detail: `an unexpected error occurred (request id ${request.id})` }));
       }
     } else {
       request.log.info({ code: problem.code, status: problem.status, detail: problem.detail }, 'request rejected');
     }
     return sendProblem(reply, request, problem);
   });
-  app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, request, new HttpProblem({ status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler(options.notFoundPreHandler ? { preHandler: options.notFoundPreHandler } : {}, (request, reply) => {
+    sendProblem(reply, request, PlatformProblems.RouteNotFound.create(`no route ${request.method} ${request.url.split('?')[0]}`));
   });
 }

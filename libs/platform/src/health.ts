@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, problemType } from './problem.js';
+import { PlatformProblems } from './platform-problems.js';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 /** A readiness check resolves when the dependency is usable; a rejection or timeout means not ready. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -49,21 +50,23 @@ export function installHealth(app: FastifyInstance, checks: Record<string, Readi
   app.get('/health/ready', { config, schema: { hide: true } }, async (request, reply) => {
     const instance = '/health/ready';
     if (isClosing()) {
+      const { ShuttingDown } = PlatformProblems;
       return reply.code(503).type(PROBLEM_CONTENT_TYPE).header('retry-after', '5').send({
-        type: problemType('SHUTTING_DOWN'), title: 'Service Unavailable', status: 503, detail: 'service is shutting down', instance, code: 'SHUTTING_DOWN',
+        type: ShuttingDown.type, title: ShuttingDown.title, status: 503, detail: 'service is shutting down', instance, code: ShuttingDown.code,
       });
     }
     const results = await runReadinessChecks(checks);
     const failed = Object.entries(results).filter(([, r]) => !r.ok);
     if (failed.length === 0) return { status: 'ready', checks: results };
     request.log.warn({ checks: results }, 'not ready');
+    const { NotReady } = PlatformProblems;
     return reply.code(503).type(PROBLEM_CONTENT_TYPE).send({
-      type: problemType('NOT_READY'),
-      title: 'Service Unavailable',
+      type: NotReady.type,
+      title: NotReady.title,
       status: 503,
       detail: `readiness check failed: ${failed.map(([name, r]) => `${name} (${r.error})`).join(', ')}`,
       instance,
-      code: 'NOT_READY',
+      code: NotReady.code,
       checks: results,
     });
   });

@@ -7,7 +7,6 @@ export {
   notFound,
   preconditionFailed,
   PROBLEM_CONTENT_TYPE,
-  problemResponses,
   ProblemSchema,
   problemType,
   serviceUnavailable,
@@ -17,14 +16,46 @@ export {
   type HttpProblemOptions,
   type ProblemBody,
   type ProblemFieldError,
-  type ProblemResponse,
 } from './problem.js';
+export { defineProblem, type ProblemCreateOptions, type ProblemDefinition } from './problem-definition.js';
+export { PlatformProblems } from './platform-problems.js';
+export { problemResponses, type ProblemResponse, type ProblemStatusOf } from './problem-responses.js';
 export { sendProblem, toHttpProblem } from './error-handler.js';
 export { etag, parseIfMatch, type IfMatchOptions } from './conditional-requests.js';
-export { resourceProblems, type ResourceProblems, type ResourceProblemsOptions } from './store-problems.js';
-export { createTokenVerifier, isRole, roleAtLeast, ROLES, signDevToken, type AuthUser, type DevTokenOptions, type Role, type TokenVerifier } from './auth.js';
+export {
+  isStoreError,
+  resourceProblems,
+  STORE_ERROR_CODES,
+  type ResourceProblems,
+  type ResourceProblemsOptions,
+  type StoreErrorCode,
+  type StoreErrorLike,
+} from './store-problems.js';
+export {
+  createTokenVerifier,
+  isProtectedPath,
+  isRole,
+  roleAtLeast,
+  ROLES,
+  signDevToken,
+  type AuthUser,
+  type DevTokenOptions,
+  type Role,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from './auth.js';
+export {
+  cacheVerifiedTokens,
+  DEFAULT_TOKEN_CACHE_ENTRIES,
+  DEFAULT_TOKEN_CACHE_TTL_MS,
+  MAX_CACHED_TOKEN_LENGTH,
+  type TokenCacheOptions,
+  type VerifiedToken,
+} from './token-cache.js';
 export { READINESS_TIMEOUT_MS, runReadinessChecks, type CheckResult, type ReadinessCheck } from './health.js';
 export { createMetrics, type ServiceMetrics } from './metrics.js';
 export type { OpenApiOptions } from './openapi.js';
-export { createService, runService, SHUTDOWN_TIMEOUT_MS, type FastifyZodInstance, type Service, type ServiceOptions } from './service.js';
+export { compiledSerializerCompiler, ResponseInvalidError } from './response-serializer.js';
+export { createService, rateLimitKey, runService, SHUTDOWN_TIMEOUT_MS, type FastifyZodInstance, type Service, type ServiceOptions } from './service.js';
+export { runServiceMain, type ServiceMainOptions } from './service-main.js';
 export { scopedIdempotencyKey } from './idempotency.js';

@@ -4,8 +4,8 @@ import type { z } from 'zod';
 export { PROBLEM_CONTENT_TYPE, problemType };
 
 /**
- * The RFC 9457 problem document as a zod schema, for routes' response declarations:
- * `response: { 200: Fund, ...problemResponses(404, 409) }`.
+ * The RFC 9457 problem document as a zod schema (the domain `Problem`); routes declare it
+ * through `problemResponses(...)`.
  */
 export const ProblemSchema = Problem;
 export type ProblemBody = z.infer<typeof Problem>;
@@ -50,8 +50,10 @@ export interface HttpProblemOptions {
 }
 
 /**
- * An error that becomes an `application/problem+json` reply with its status. Throw it (or
- * one of the helpers below) from any hook or handler.
+ * An error that becomes an `application/problem+json` reply with its status. Throw it from
+ * any hook or handler — preferably built from a catalogue entry (`FundNotFound.create(…)`,
+ * see `defineProblem`), so that every code is declared once; the helpers below are generic
+ * fallbacks.
  */
 export class HttpProblem extends Error {
   override readonly name = 'HttpProblem';
@@ -109,19 +111,3 @@ export const unprocessable = (detail: string, errors?: ProblemFieldError[], code
 /** 503 with `Retry-After: <seconds>`. */
 export const serviceUnavailable = (detail: string, retryAfterSeconds = 5, code = 'SERVICE_UNAVAILABLE') =>
   new HttpProblem({ status: 503, code, detail, headers: { 'retry-after': String(Math.max(0, Math.ceil(retryAfterSeconds))) } });
-
-/** A response declaration whose body is a problem document sent as `application/problem+json`. */
-export type ProblemResponse = {
-  description: string;
-  content: { 'application/problem+json': { schema: typeof ProblemSchema } };
-};
-
-/**
- * Error replies for a route's `response` schema, documented in OpenAPI as
- * `application/problem+json`: `response: { 200: Fund, ...problemResponses(404, 409) }`.
- */
-export function problemResponses<S extends number>(...statuses: S[]): Record<S, ProblemResponse> {
-  return Object.fromEntries(
-    statuses.map((s) => [s, { description: statusTitle(s), content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } }]),
-  ) as Record<S, ProblemResponse>;
-}

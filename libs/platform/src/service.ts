@@ -2,16 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
-import { createTokenVerifier, installAuth } from './auth.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { createTokenVerifier, installAuth, type TokenVerifierOptions } from './auth.js';
+import { ConfigError, type BaseConfig } from './config.js';
 import { installErrorHandling, sendProblem, toHttpProblem } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { createMetrics, installMetrics, type ServiceMetrics } from './metrics.js';
 import { installOpenApi, type OpenApiOptions } from './openapi.js';
-import { HttpProblem, serviceUnavailable } from './problem.js';
+import { PlatformProblems } from './platform-problems.js';
+import { OneLinePerRequest } from './request-log.js';
+import { compiledSerializerCompiler } from './response-serializer.js';
+
+/** 503 `SHUTTING_DOWN` with `Retry-After: 5`. */
+export const shuttingDown = () => PlatformProblems.ShuttingDown.create('service is shutting down', { headers: { 'retry-after': '5' } });
 
 /** The fastify instance routes receive: zod schemas type params, query, body and replies. */
 export type FastifyZodInstance = FastifyInstance<
@@ -22,16 +33,17 @@ export type FastifyZodInstance = FastifyInstance<
   ZodTypeProvider
 >;
 
-export interface ServiceOptions<C extends z.ZodRawShape> {
+export interface ServiceOptions<K extends BaseConfig = BaseConfig> {
   /** Service name, e.g. `fund-service` (log field, metrics label, OpenAPI title). */
   name: string;
   version?: string;
-  /** Environment to read; default `process.env`. */
-  env?: Record<string, string | undefined>;
-  /** Extra environment variables (zod shape) merged with the base config. */
-  config?: C;
-  /** Registers the service's `/api/*` routes. */
-  routes: (app: FastifyZodInstance, ctx: { config: Config<C> }) => Promise<void> | void;
+  /**
+   * The parsed configuration: what `loadConfig(shape, process.env)` returned in `main.ts`
+   * (parsed once; `createService` reads it, never the environment).
+   */
+  config: K;
+  /** Registers the service's `/api/*` routes; `ctx.config` is `config`, typed. */
+  routes: (app: FastifyZodInstance, ctx: { config: K }) => Promise<void> | void;
   /** Named dependency checks for `/health/ready`; each must resolve within 2 s. */
   readiness?: Record<string, ReadinessCheck>;
   /** Run in order at shutdown, after HTTP has drained (close NATS, DB pools, Redis). */
@@ -39,11 +51,20 @@ export interface ServiceOptions<C extends z.ZodRawShape> {
   openapi?: OpenApiOptions;
   /** Where pino writes its JSON lines; default stdout. (Tests capture logs with it.) */
   logStream?: { write(line: string): void };
+  /**
+   * Re-validate every reply with its zod response schema (fastify-type-provider-zod's
+   * serializer) instead of writing it through the compiled serializer: slower, but a test
+   * suite catches a handler returning out-of-schema data (bounds, refinements, literals).
+   * Default false. See `response-serializer.ts`.
+   */
+  validateResponses?: boolean;
+  /** Verified-token cache (default 5,000 tokens, 60 s, never past `exp`); `{ maxEntries: 0 }` turns it off. */
+  tokenCache?: TokenVerifierOptions['cache'];
 }
 
-export interface Service<C extends z.ZodRawShape = Record<never, never>> {
+export interface Service<K extends BaseConfig = BaseConfig> {
   app: FastifyZodInstance;
-  config: Config<C>;
+  config: K;
   metrics: ServiceMetrics;
   /**
    * Listens on HOST:PORT and (unless `signals: false`, for tests) installs the
@@ -79,12 +100,27 @@ function corsOrigin(value: string | undefined): boolean | string | string[] {
 }
 
 /**
- * Builds a service: config from the environment, pino logging with request ids, zod
- * validation, problem+json errors, JWT auth on `/api/*`, rate limit, CORS, body limit,
- * health, metrics and OpenAPI. Throws `ConfigError` (one line) on bad configuration.
+ * The rate-limit bucket of a request: the verified caller (`sub:<sub>`) on `/api/*` routes,
+ * else the client address (`ip:<request.ip>`, which honours `X-Forwarded-For` only from the
+ * proxies `TRUST_PROXY` trusts). Behind a gateway or an Ingress every user thus has their
+ * own bucket, while unauthenticated requests (bad tokens included) share one per address.
  */
-export async function createService<C extends z.ZodRawShape = Record<never, never>>(options: ServiceOptions<C>): Promise<Service<C>> {
-  const config = loadConfig(options.config, options.env ?? process.env);
+export function rateLimitKey(request: Pick<FastifyRequest, 'user' | 'ip'>): string {
+  return request.user ? `sub:${request.user.sub}` : `ip:${request.ip}`;
+}
+
+/**
+ * Builds a service on a parsed config (`loadConfig` in `main.ts`): pino logging with
+ * request ids, zod validation, problem+json errors, JWT auth on `/api/*`, rate limit per
+ * caller, CORS, body limit, health, metrics and OpenAPI. Never listens (see `listen()`).
+ *
+ * Hook order of a request (each step may end it with a problem):
+ * `onRequest` request id, 503 while closing → `onRequest` token verified (`request.user`) →
+ * `onRequest` (route level) rate limit keyed by `rateLimitKey` → `preParsing` 401/403 →
+ * body parsed (413/415/400) → validation (400) → handler → compiled reply serializer.
+ */
+export async function createService<K extends BaseConfig>(options: ServiceOptions<K>): Promise<Service<K>> {
+  const { config } = options;
   const version = options.version ?? '0.0.0';
   let closing = false;
 
@@ -98,6 +134,7 @@ export async function createService<C extends z.ZodRawShape = Record<never, neve
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     genReqId: requestId,
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     return503OnClosing: false,
     // Router-level failures (a malformed %-escape, a path parameter over 100 characters) as problem+json too.
     frameworkErrors: (error, request, reply) => {
@@ -106,30 +143,31 @@ export async function createService<C extends z.ZodRawShape = Record<never, neve
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
+  app.setSerializerCompiler(options.validateResponses === true ? serializerCompiler : compiledSerializerCompiler);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (closing && request.routeOptions.url !== '/health/live' && request.routeOptions.url !== '/health/ready') {
-      throw serviceUnavailable('service is shutting down', 5, 'SHUTTING_DOWN');
+    if (closing) {
+      const url = request.routeOptions.url;
+      if (url !== '/health/live' && url !== '/health/ready') throw shuttingDown();
     }
   });
 
   await app.register(cors, { origin: corsOrigin(config.CORS_ORIGIN), exposedHeaders: ['x-request-id', 'retry-after', 'etag', 'location'] });
+  // Auth's verifying onRequest hook is an instance hook, so it runs before the rate
+  // limiter's route-level onRequest hook: the limiter sees `request.user`.
+  installAuth(app, createTokenVerifier(config, options.tokenCache ? { cache: options.tokenCache } : {}));
   await app.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_MAX,
     timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, context) =>
-      new HttpProblem({
-        status: context.statusCode,
-        code: 'RATE_LIMITED',
-        detail: `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
-      }),
+      PlatformProblems.RateLimited.create(`rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
   });
+  // Requests to no route are counted per client address too (a scan of random paths).
+  installErrorHandling(app, { notFoundPreHandler: app.rateLimit() });
 
-  installAuth(app, createTokenVerifier(config));
   const metrics = createMetrics(options.name);
   installMetrics(app, metrics);
   await installOpenApi(app, options.name, version, options.openapi);
@@ -215,16 +253,22 @@ function installSignalHandlers(app: FastifyInstance, close: () => Promise<void>)
 }
 
 /**
- * Entry point for `main.ts`: creates the service and listens. A `ConfigError` is printed
- * as its one line on stderr and the process exits 1; so does any other start-up failure.
+ * Entry point for `main.ts`: `start` parses the config (`loadConfig`), connects the
+ * infrastructure and builds the service; `runService` then listens (with the signal
+ * handlers). Any failure is printed as ONE line on stderr — a `ConfigError` as its message
+ * (`config error: PORT: expected a number`), anything else as `<name> start-up error:
+ * <message>` — and the process exits 1; when `listen()` fails (port taken) the service is
+ * closed first, so its `onClose` hooks release the infrastructure.
  */
-export async function runService<C extends z.ZodRawShape = Record<never, never>>(options: ServiceOptions<C>): Promise<Service<C>> {
+export async function runService<K extends BaseConfig>(name: string, start: () => Promise<Service<K>>): Promise<Service<K>> {
+  let service: Service<K> | undefined;
   try {
-    const service = await createService(options);
+    service = await start();
     await service.listen();
     return service;
   } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `start-up error: ${error instanceof Error ? error.message : String(error)}`}\n`);
+    if (service) await service.close().catch(() => undefined);
+    process.stderr.write(`${error instanceof ConfigError ? error.message : `${name} start-up error: ${error instanceof Error ? error.message : String(error)}`}\n`);
     process.exit(1);
   }
 }

@@ -37,19 +37,16 @@ describe('parseIfMatch', () => {
     expect(parseIfMatch(' * ', { allowUnquoted: true })).toBeUndefined();
   });
 
-  it('rejects an unquoted, non-numeric, list, empty or over-long value with a 400 INVALID_IF_MATCH naming if-match', () => {
+  it('rejects an unquoted, non-numeric, list, empty or over-long value with a 400 VALIDATION_FAILED naming if-match', () => {
     for (const bad of ['3', '"abc"', '"1", "2"', '', '"3', '"1234567890123456"']) {
       const error = thrown(() => parseIfMatch(bad));
       expect(error, bad).toBeInstanceOf(HttpProblem);
       const problem = error as HttpProblem;
       expect(problem.status).toBe(400);
-      expect(problem.code).toBe('INVALID_IF_MATCH');
+      expect(problem.code).toBe('VALIDATION_FAILED');
+      expect(problem.toProblem().type).toBe('urn:equihome:problem:validation-failed');
       expect(problem.errors).toEqual([{ path: 'if-match', message: expect.stringContaining('"3"') }]);
     }
-  });
-
-  it('uses the caller’s problem code', () => {
-    expect(thrown(() => parseIfMatch('v1', { code: 'VALIDATION_FAILED' }))).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
   it('with allowUnquoted also accepts a bare or half-quoted version, but still rejects non-numbers', () => {
@@ -59,7 +56,7 @@ describe('parseIfMatch', () => {
     expect(parseIfMatch('"4', lenient)).toBe(4);
     expect(parseIfMatch('"5"', lenient)).toBe(5);
     for (const bad of ['version-one', '"abc"', '"1", "2"', '']) {
-      expect(thrown(() => parseIfMatch(bad, lenient)), bad).toMatchObject({ status: 400, errors: [{ path: 'if-match' }] });
+      expect(thrown(() => parseIfMatch(bad, lenient)), bad).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ path: 'if-match' }] });
     }
   });
 });

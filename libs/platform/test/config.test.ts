@@ -73,9 +73,36 @@ describe('loadConfig', () => {
     expect(loadConfig(undefined, { TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
-  it('makes createService reject with the ConfigError before building anything', async () => {
-    await expect(createService({ name: 'x', env: { BODY_LIMIT_BYTES: 'lots' }, routes: () => {} })).rejects.toThrow(
-      'config error: BODY_LIMIT_BYTES: expected a number',
-    );
+});
+
+describe('createService on a parsed config', () => {
+  it('uses the config it is given, never the environment, and hands the same typed config to the routes', async () => {
+    const config = loadConfig({ GREETING: z.string().default('hello'), WORKERS: z.coerce.number().int() }, { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: '64', WORKERS: '3' });
+    const seen: unknown[] = [];
+    const saved = process.env.BODY_LIMIT_BYTES;
+    process.env.BODY_LIMIT_BYTES = '1048576'; // would accept the body below if read
+    try {
+      const service = await createService({
+        name: 'parsed-config',
+        config,
+        routes: (app, ctx) => {
+          const workers: number = ctx.config.WORKERS; // typed from the shape
+          seen.push(ctx.config, workers, ctx.config.GREETING);
+          app.post('/echo', async () => ({ ok: true }));
+        },
+      });
+      try {
+        expect(service.config).toBe(config);
+        expect(seen).toEqual([config, 3, 'hello']);
+        expect(seen[0]).toBe(config);
+        const res = await service.app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(100) } });
+        expect(res.statusCode).toBe(413);
+      } finally {
+        await service.close();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.BODY_LIMIT_BYTES;
+      else process.env.BODY_LIMIT_BYTES = saved;
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conflict, createService, notFound, preconditionFailed, serviceUnavailable, type Service } from '../src/index.js';
-import { buildTestService, SECRET, token } from './test-app.js';
+import { buildTestService, testConfig, token } from './test-app.js';
 
 describe('problem+json errors', () => {
   let service: Service;
@@ -119,7 +119,7 @@ describe('domain errors thrown by routes', () => {
   it('maps the HttpProblem helpers to their status, code and headers', async () => {
     const service = await createService({
       name: 'domain-errors',
-      env: { LOG_LEVEL: 'silent', JWT_SECRET: SECRET },
+      config: testConfig(),
       routes: (app) => {
         app.get('/api/missing', async () => {
           throw notFound('fund f1 does not exist', 'FUND_NOT_FOUND');

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService } from '../src/index.js';
+import { createService, createTokenVerifier, loadConfig } from '../src/index.js';
 import { buildTestService, SECRET, token } from './test-app.js';
 
 describe('logging', () => {
@@ -16,6 +16,20 @@ describe('logging', () => {
       expect(errorLine).toMatchObject({ reqId: 'trace-me-42', service: 'test-service', msg: 'request failed' });
       expect(JSON.stringify(errorLine)).toContain('secret internal detail');
       expect(res.body).not.toContain('secret internal detail');
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('request log', () => {
+  it('writes one line per request, once its reply is sent, with method, url, status and response time', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const service = await buildTestService({ LOG_LEVEL: 'info' }, { logStream: { write: (line) => lines.push(JSON.parse(line)) } });
+    try {
+      await service.app.inject({ url: '/health/live?probe=1', headers: { 'x-request-id': 'one-line-1' } });
+      const mine = lines.filter((l) => l.reqId === 'one-line-1');
+      expect(mine).toEqual([expect.objectContaining({ level: 30, msg: 'request completed', method: 'GET', url: '/health/live?probe=1', statusCode: 200, responseTime: expect.any(Number) })]);
     } finally {
       await service.close();
     }
@@ -54,20 +68,42 @@ describe('CORS', () => {
 });
 
 describe('close()', () => {
-  it('runs onClose hooks in order after HTTP closed, once, even when called twice', async () => {
-    const calls: string[] = [];
-    const service = await buildTestService({}, {
+  it('runs onClose hooks in order only after the in-flight request was answered and HTTP closed, once, even when called twice', async () => {
+    const events: string[] = [];
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const service = await buildTestService({ PORT: '0' }, {
+      routes: (app) => {
+        app.addHook('onResponse', async (request) => {
+          if (request.url === '/slow') events.push('DONE');
+        });
+        app.get('/slow', async () => {
+          entered();
+          await gate;
+          return { done: true };
+        });
+      },
       onClose: [
         async () => {
-          calls.push(`first:${service.app.server.listening}`);
+          events.push(`first:listening=${service.app.server.listening}`);
         },
         async () => {
-          calls.push('second');
+          events.push('second');
         },
       ],
     });
-    await Promise.all([service.close(), service.close()]);
-    expect(calls).toEqual(['first:false', 'second']);
+    const url = await service.listen({ signals: false });
+    const response = fetch(`${url}/slow`);
+    await inHandler;
+    const closing = Promise.all([service.close(), service.close()]);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // time for a misordered close to run its hooks
+    expect(events).toEqual([]);
+    release();
+    expect((await response).status).toBe(200);
+    await closing;
+    expect(events).toEqual(['DONE', 'first:listening=false', 'second']);
   });
 
   it('still runs later hooks when one fails, then rejects naming the failure count', async () => {
@@ -108,7 +144,7 @@ describe('JWKS verification (production)', () => {
   it('accepts an RS256 token from the key set and rejects an HS256 token signed with a shared secret', async () => {
     const service = await createService({
       name: 'jwks-service',
-      env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_JWKS_URL: jwksUrl, JWT_ISSUER: 'https://id.test' },
+      config: loadConfig(undefined, { LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_JWKS_URL: jwksUrl, JWT_ISSUER: 'https://id.test' }),
       routes: (app) => {
         app.get('/api/me', async (request) => request.user);
       },
@@ -128,5 +164,15 @@ describe('JWKS verification (production)', () => {
     } finally {
       await service.close();
     }
+  });
+
+  it('checks the issuer and audience of key-set tokens, on the verifier’s clock', async () => {
+    const T0 = Date.UTC(2020, 0, 1); // long past: on the real clock these tokens are expired
+    const verify = createTokenVerifier({ JWT_SECRET: SECRET, JWT_JWKS_URL: jwksUrl, JWT_ISSUER: 'https://id.test', JWT_AUDIENCE: 'equihome-api' }, { now: () => T0 });
+    const sign = (issuer: string, audience: string) =>
+      new SignJWT({ role: 'viewer' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('gina').setIssuer(issuer).setAudience(audience).setIssuedAt(T0 / 1000).setExpirationTime(T0 / 1000 + 300).sign(privateKey);
+    await expect(verify(await sign('https://id.test', 'equihome-api'))).resolves.toEqual({ sub: 'gina', role: 'viewer' });
+    await expect(verify(await sign('https://evil.test', 'equihome-api'))).rejects.toMatchObject({ status: 401, detail: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED)' });
+    await expect(verify(await sign('https://id.test', 'other-api'))).rejects.toMatchObject({ status: 401, detail: 'invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED)' });
   });
 });

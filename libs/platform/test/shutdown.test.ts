@@ -64,7 +64,7 @@ function start(env: Record<string, string>): Child {
 // The child is `npx tsx … slow-app.ts`: npx and tsx wrap the app's Node process and pass its
 // exit code through, so `exited` is the app's own exit code.
 describe('graceful shutdown (child process)', { timeout: 60_000 }, () => {
-  it('on SIGTERM completes the in-flight request with 200, runs onClose, and exits 0', async () => {
+  it('on SIGTERM completes the in-flight request with 200, runs onClose only after its reply was sent, and exits 0', async () => {
     const child = start({ SLOW_MS: '1500' });
     const [, url, pid] = (await child.line('LISTENING ')).split(' ');
     const token = await signDevToken({ role: 'viewer', secret: SECRET });
@@ -75,7 +75,8 @@ describe('graceful shutdown (child process)', { timeout: 60_000 }, () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ done: true });
     expect(await child.exited).toBe(0);
-    expect(child.stdout.indexOf('ONCLOSE')).toBeGreaterThan(child.stdout.indexOf('STARTED'));
+    // The hook must wait for HTTP to drain: ONCLOSE after the in-flight request's DONE.
+    expect(child.stdout.filter((l) => ['STARTED', 'DONE', 'ONCLOSE'].includes(l))).toEqual(['STARTED', 'DONE', 'ONCLOSE']);
   });
 
   it('refuses new connections once SIGTERM was received', async () => {

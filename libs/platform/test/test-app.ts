@@ -1,6 +1,7 @@
-// A throwaway service used by the tests: one viewer route, one analyst route with a body.
+// A throwaway service used by the tests: one viewer route, one analyst route with a body,
+// one public route echoing the client address.
 import { z } from 'zod';
-import { createService, problemResponses, signDevToken, type Role, type ServiceOptions } from '../src/index.js';
+import { createService, loadConfig, problemResponses, signDevToken, type BaseConfig, type Role, type ServiceOptions } from '../src/index.js';
 
 export const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -9,12 +10,16 @@ export const CreateThing = z.object({
   loan_parameters: z.object({ zone_allocations: z.array(z.number().min(0).max(1)).min(1) }),
 });
 
-export async function buildTestService(env: Record<string, string> = {}, extra: Partial<ServiceOptions<Record<never, never>>> = {}) {
+/** The config a test service runs on: `env` over silent logs and the test secret, parsed by `loadConfig`. */
+export const testConfig = (env: Record<string, string> = {}): BaseConfig => loadConfig(undefined, { LOG_LEVEL: 'silent', JWT_SECRET: SECRET, ...env });
+
+export async function buildTestService(env: Record<string, string> = {}, extra: Partial<ServiceOptions> = {}) {
   return createService({
     name: 'test-service',
     version: '1.2.3',
-    env: { LOG_LEVEL: 'silent', JWT_SECRET: SECRET, ...env },
+    config: testConfig(env),
     routes: (app) => {
+      app.get('/public/ip', { schema: { hide: true, response: { 200: z.object({ ip: z.string() }) } } }, async (request) => ({ ip: request.ip }));
       app.get(
         '/api/things/:id',
         {
