@@ -213,7 +213,10 @@ export async function startConsumer<S extends EventSubject>(deps: ConsumerDeps, 
   };
 }
 
-/** Adds the consumer, or updates it when it exists with other settings. */
+/**
+ * Adds the consumer, or updates it when it exists with another filter, ack wait or max
+ * deliveries; refuses (MessagingError) a durable that exists with another ack policy.
+ */
 async function ensureConsumer(jsm: JetStreamManager, stream: string, config: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
   let existing: ConsumerConfig | null = null;
   try {
@@ -232,11 +235,15 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, config: Par
     }
     return;
   }
+  // The server cannot change a consumer's ack policy: a durable made with another one (e.g.
+  // `none`, by hand) would take the events without redelivering a failed one. Refuse it.
+  if (existing.ack_policy !== config.ack_policy) {
+    throw new MessagingError(
+      `durable ${config.durable_name} on stream ${stream} exists with ack policy ${String(existing.ack_policy)}, not ${String(config.ack_policy)}: delete it (the server cannot change an ack policy)`,
+    );
+  }
   const same =
-    existing.filter_subject === config.filter_subject &&
-    existing.ack_wait === config.ack_wait &&
-    existing.max_deliver === config.max_deliver &&
-    existing.ack_policy === config.ack_policy;
+    existing.filter_subject === config.filter_subject && existing.ack_wait === config.ack_wait && existing.max_deliver === config.max_deliver;
   if (!same) {
     await jsm.consumers.update(stream, config.durable_name, {
       filter_subject: config.filter_subject,

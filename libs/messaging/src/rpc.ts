@@ -1,4 +1,4 @@
-import { Problem as ProblemSchema, RpcError, rpcSchemas, type Problem, type RpcReply, type RpcRequest, type RpcSubject } from '@equihome/domain';
+import { Problem as ProblemSchema, problemType, RpcError, rpcSchemas, type Problem, type RpcReply, type RpcRequest, type RpcSubject } from '@equihome/domain';
 import { RequestError, TimeoutError, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import {
   MessagingError,
@@ -80,7 +80,6 @@ interface StatusCarrier {
   statusCode?: unknown;
   title?: unknown;
   detail?: unknown;
-  type?: unknown;
   code?: unknown;
   message?: unknown;
   errors?: unknown;
@@ -88,46 +87,87 @@ interface StatusCarrier {
 }
 
 /**
- * Turns a thrown value into the Problem sent back: the error's own problem document
- * (`toProblem(instance)`, as platform's HttpProblem has), else its `status`/`statusCode`
- * (400–599) with `title`, `detail`, `code`, `type`, `errors`; 500 otherwise.
+ * The codes an RPC responder answers with on its own, in the vocabulary of the HTTP
+ * problems (platform's catalogue uses the same `VALIDATION_FAILED` and `INTERNAL`): the
+ * problem `type` is always `problemType(code)` (`urn:equihome:problem:<code>`).
+ */
+export const RPC_PROBLEM_CODES = {
+  /** The request is not JSON or fails its schema (400, `errors` names the fields). */
+  ValidationFailed: 'VALIDATION_FAILED',
+  /** The handler failed without a status of its own (500; the message stays in the log). */
+  Internal: 'INTERNAL',
+  /** The reply is larger than the server's max payload (413). */
+  ReplyTooLarge: 'RPC_REPLY_TOO_LARGE',
+} as const;
+
+/** Code of a status-carrying error that names none: the platform's generic code of the status. */
+const GENERIC_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  422: 'UNPROCESSABLE',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+function genericCode(status: number): string {
+  return GENERIC_CODES[status] ?? (status < 500 ? 'REQUEST_FAILED' : RPC_PROBLEM_CODES.Internal);
+}
+
+/** A problem document of `code`: its `type` is `problemType(code)`. */
+function problemOf(code: string, fields: Omit<Problem, 'type' | 'code'>): Problem {
+  return { type: problemType(code), code, ...fields };
+}
+
+/**
+ * Turns a thrown value into the Problem sent back, always with a `code` and
+ * `type: problemType(code)`: the error's own problem document (`toProblem(instance)`, as
+ * platform's HttpProblem has; a missing code is filled from its status), else its
+ * `status`/`statusCode` (400–599) with `title`, `detail`, `code` (default: the generic code
+ * of the status, `NOT_FOUND`…), `errors`; a MessagingValidationError is 400
+ * `VALIDATION_FAILED` with its field errors; anything else 500 `INTERNAL` without its message.
  */
 export function problemFromError(err: unknown, instance: string): Problem {
   if (err instanceof MessagingValidationError) {
-    return { type: 'about:blank', title: 'Bad Request', status: 400, detail: err.message, instance, errors: err.issues };
+    return problemOf(RPC_PROBLEM_CODES.ValidationFailed, { title: 'Bad Request', status: 400, detail: err.message, instance, errors: err.issues });
   }
   const e = (typeof err === 'object' && err !== null ? err : {}) as StatusCarrier;
   // An error that renders its own problem document (platform's HttpProblem#toProblem).
   if (typeof e.toProblem === 'function') {
     const own = ProblemSchema.safeParse((e.toProblem as (instance: string) => unknown).call(err, instance));
-    if (own.success && own.data.status >= 400 && own.data.status <= 599) return own.data;
+    if (own.success && own.data.status >= 400 && own.data.status <= 599) {
+      const code = own.data.code ?? genericCode(own.data.status);
+      return { ...own.data, code, type: problemType(code) };
+    }
   }
   const rawStatus = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof rawStatus === 'number' && Number.isInteger(rawStatus) && rawStatus >= 400 && rawStatus <= 599) {
-    const problem: Problem = {
-      type: typeof e.type === 'string' ? e.type : 'about:blank',
+    const code = typeof e.code === 'string' && e.code !== '' ? e.code : genericCode(rawStatus);
+    const problem = problemOf(code, {
       title: typeof e.title === 'string' ? e.title : rawStatus < 500 ? 'Request failed' : 'Server error',
       status: rawStatus,
       instance,
-    };
+    });
     // An explicit `detail` is meant for the caller; a bare `message` only for 4xx (5xx messages stay in the log).
     if (typeof e.detail === 'string') problem.detail = e.detail;
     else if (rawStatus < 500 && typeof e.message === 'string' && e.message !== '') problem.detail = e.message;
-    if (typeof e.code === 'string') problem.code = e.code;
     const errors = ProblemSchema.shape.errors.safeParse(e.errors);
     if (errors.success && errors.data !== undefined) problem.errors = errors.data;
     return problem;
   }
   // Unknown failure: never leak its message to the caller; it is logged by the responder.
-  return { type: 'about:blank', title: 'Internal Server Error', status: 500, instance };
+  return problemOf(RPC_PROBLEM_CODES.Internal, { title: 'Internal Server Error', status: 500, instance });
 }
 
 /**
  * Answers requests on `subject` in a queue group. Each request is validated, handed to
- * `handler`, and answered with its result, or with `{ error: Problem }`: 400 for an invalid
- * request, the error's own status when it carries one, 500 otherwise; 413
- * `RPC_REPLY_TOO_LARGE` when the reply would exceed the server's max payload (1 MB by
- * default). Requests are handled concurrently.
+ * `handler`, and answered with its result, or with `{ error: Problem }` (see
+ * `problemFromError`): 400 `VALIDATION_FAILED` for an invalid request, the error's own
+ * status and code when it carries one, 500 `INTERNAL` otherwise; 413 `RPC_REPLY_TOO_LARGE`
+ * when the reply would exceed the server's max payload (1 MB by default). Requests are
+ * handled concurrently.
  */
 export function startResponder<S extends RpcSubject>(deps: RpcDeps, subject: S, handler: RpcHandler<S>, options: ServeOptions = {}): Responder {
   const schemas = schemasOf(subject);
@@ -160,7 +200,7 @@ export function startResponder<S extends RpcSubject>(deps: RpcDeps, subject: S, 
       if (limit !== undefined && Buffer.byteLength(payload) > limit) {
         const detail = `reply of ${Buffer.byteLength(payload)} bytes exceeds the NATS max payload of ${limit} bytes; fetch the resource over HTTP`;
         logger.error({ subject, bytes: Buffer.byteLength(payload), limit }, 'rpc reply too large');
-        payload = JSON.stringify({ error: { type: 'about:blank', title: 'Payload Too Large', status: 413, code: 'RPC_REPLY_TOO_LARGE', detail, instance: subject } });
+        payload = JSON.stringify({ error: problemOf(RPC_PROBLEM_CODES.ReplyTooLarge, { title: 'Content Too Large', status: 413, detail, instance: subject }) });
       }
       msg.respond(payload);
     } catch (err) {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectMessaging, MessagingError, MessagingUnavailableError } from '../src/index.js';
-import { randomToken, recordingLogger, testWorld, waitFor, type TestWorld } from './helpers.js';
+import { Fund } from '@equihome/domain';
+import { sleep } from '@equihome/testing';
+import { connectMessaging, MessagingError, MessagingUnavailableError, RpcNoRespondersError, uuidv7 } from '../src/index.js';
+import { randomToken, recordingLogger, sampleFund, testWorld, waitFor, type TestWorld } from './helpers.js';
 
 let world: TestWorld;
 beforeEach(() => {
@@ -45,18 +47,125 @@ describe('connection', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MessagingError);
     expect((err as Error).message).toMatch(/ensureStream/);
+    expect((err as Error).cause).toBeDefined();
   });
 
-  it('close() stops consumers and responders, and drains the connection', async () => {
-    const m = await world.open();
-    await m.ensureStream();
-    await m.consume({ durable: `d_${randomToken()}`, subject: 'equihome.fund.created', handler: async () => undefined });
-    m.serve('equihome.rpc.fund.get', async () => {
-      throw Object.assign(new Error('nope'), { status: 404 });
+  it('after close() its consumer handles no event and its responder answers no request', async () => {
+    const service = await world.open('fund-service');
+    const other = await world.open('other-service');
+    await service.ensureStream();
+    const durable = `d_${randomToken()}`;
+    const handled: string[] = [];
+    await service.consume({
+      durable,
+      subject: 'equihome.fund.deleted',
+      handler: async (event) => {
+        handled.push(event.data.id);
+      },
     });
-    await m.jsm.streams.delete(world.stream);
-    await m.close();
-    expect(m.nc.isClosed()).toBe(true);
+    let answered = 0;
+    service.serve('equihome.rpc.fund.get', async ({ id }) => {
+      answered += 1;
+      return Fund.parse({ ...sampleFund(id), name: 'served by fund-service' });
+    });
+    await service.nc.flush();
+    // Both work while the service is open.
+    await expect(other.request('equihome.rpc.fund.get', { id: uuidv7() })).resolves.toMatchObject({ name: 'served by fund-service' });
+    await other.publish('equihome.fund.deleted', { id: 'before' });
+    await waitFor(() => handled.length > 0, { message: 'event before close handled' });
+
+    await service.close();
+    expect(service.nc.isClosed()).toBe(true);
+    await other.publish('equihome.fund.deleted', { id: 'after' });
+    await expect(other.request('equihome.rpc.fund.get', { id: uuidv7() }, { timeoutMs: 2_000 })).rejects.toBeInstanceOf(RpcNoRespondersError);
+    // The event waits on the stream for the durable: nobody took it.
+    const info = await waitFor(
+      async () => {
+        const i = await other.jsm.consumers.info(world.stream, durable);
+        return i.num_pending === 1 ? i : undefined;
+      },
+      { message: 'event after close pending on the durable' },
+    );
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.delivered.consumer_seq).toBe(1);
+
+    // The next replica gets it, as a first delivery: the closed service never received it.
+    const next: { id: string; count: number }[] = [];
+    const replica = await other.consume({
+      durable,
+      subject: 'equihome.fund.deleted',
+      handler: async (event, ctx) => {
+        next.push({ id: event.data.id, count: ctx.deliveryCount });
+      },
+    });
+    await waitFor(() => next.length > 0, { message: 'event after close handled by the next replica' });
+    await replica.stop();
+    expect(next).toEqual([{ id: 'after', count: 1 }]);
+    expect(handled).toEqual(['before']);
+    expect(answered).toBe(1);
+  });
+
+  it('close() waits for the request in hand: it is answered before close resolves', async () => {
+    const service = await world.open('fund-service');
+    const other = await world.open('other-service');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const steps: string[] = [];
+    service.serve('equihome.rpc.fund.get', async ({ id }) => {
+      steps.push('request started');
+      await held;
+      steps.push('request done');
+      return Fund.parse(sampleFund(id));
+    });
+    await service.nc.flush();
+    const id = uuidv7();
+    const reply = other.request('equihome.rpc.fund.get', { id }, { timeoutMs: 5_000 }).catch((err: unknown) => err);
+    await waitFor(() => steps.includes('request started'), { message: 'request in hand' });
+
+    const closing = service.close().then(() => steps.push('closed'));
+    await sleep(100);
+    expect(steps).toEqual(['request started']);
+    release();
+    await closing;
+    expect(await reply).toMatchObject({ id });
+    expect(steps).toEqual(['request started', 'request done', 'closed']);
+  });
+
+  it('close() waits for the event in hand: it is handled and acked before close resolves', async () => {
+    const service = await world.open('fund-service');
+    const other = await world.open('other-service');
+    await service.ensureStream();
+    const durable = `d_${randomToken()}`;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const steps: string[] = [];
+    await service.consume({
+      durable,
+      subject: 'equihome.fund.deleted',
+      handler: async () => {
+        steps.push('event started');
+        await held;
+        steps.push('event done');
+      },
+    });
+    await other.publish('equihome.fund.deleted', { id: 'in-hand' });
+    await waitFor(() => steps.includes('event started'), { message: 'event in hand' });
+
+    const closing = service.close().then(() => steps.push('closed'));
+    await sleep(100);
+    expect(steps).toEqual(['event started']);
+    release();
+    await closing;
+    expect(steps).toEqual(['event started', 'event done', 'closed']);
+    // Acked before close resolved: settled on the server, never redelivered.
+    const info = await other.jsm.consumers.info(world.stream, durable);
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+    expect(info.num_redelivered).toBe(0);
   });
 });
 

@@ -1,6 +1,8 @@
+import { CLOUDEVENTS_SPEC_VERSION, EVENT_CONTENT_TYPE, EVENT_ENTITIES } from '@equihome/domain';
+import { sleep } from '@equihome/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessagingError, MessagingValidationError, type DeliveryContext } from '../src/index.js';
-import { randomToken, sampleFund, testWorld, waitFor, waitForAsync, type TestWorld } from './helpers.js';
+import { randomToken, sampleFund, testWorld, waitFor, type TestWorld } from './helpers.js';
 
 let world: TestWorld;
 beforeEach(() => {
@@ -173,6 +175,10 @@ describe('redelivery', () => {
     await consumer.stop();
     expect(firstSeen).toEqual([1]);
     expect(seen).toEqual([{ id: 'run-9', count: 2 }]);
+    // The dead replica's handler finishes later: it does not try to ack on the closed connection.
+    const line = await waitFor(() => crashing.logger.find('warn', 'connection closed before the ack')[0], { message: 'no-ack warning' });
+    expect(line).toMatchObject({ message: 'connection closed before the ack: the event will be redelivered', fields: { durable, seq: 1 } });
+    expect(crashing.logger.find('warn', 'ack not confirmed')).toEqual([]);
   });
 
   it('stop() waits for the event in hand, acks it, and it is not redelivered', async () => {
@@ -209,35 +215,52 @@ describe('redelivery', () => {
     expect(counts).toEqual([1]);
   });
 
-  it('a handler slower than ackWait keeps its event (in-progress acks) and it is delivered once', async () => {
-    const m = await world.open();
-    await m.ensureStream();
+  it('a handler slower than ackWait keeps its event (in-progress acks): another replica pulling meanwhile receives nothing', async () => {
+    const publisher = await world.open('publisher');
+    await publisher.ensureStream();
     const durable = `d_${randomToken()}`;
-    await m.publish('equihome.portfolio.deleted', { id: 'slow', fund_id: 'f1' });
-    const counts: number[] = [];
-    const consumer = await m.consume({
-      durable,
-      subject: 'equihome.portfolio.deleted',
-      ackWaitMs: 500,
-      handler: async (_e, ctx) => {
-        counts.push(ctx.deliveryCount);
-        await new Promise((resolve) => setTimeout(resolve, 1_600));
-      },
-    });
-    await waitFor(() => (counts.length > 0 ? counts : undefined));
-    await consumer.stop();
-    const info = await m.jsm.consumers.info(world.stream, durable);
-    expect(counts).toEqual([1]);
+    const ackWaitMs = 1_000;
+    const deliveries: { replica: string; count: number }[] = [];
+    let handled = 0;
+    // Two replicas of one service on one durable, both pulling the whole time. The handler
+    // takes 3 × ackWait: without the heartbeat the server redelivers the event after
+    // ackWait to whichever pull is waiting (the other replica's, or this one's next batch).
+    const replica = async (name: string) => {
+      const m = await world.open(name);
+      return m.consume({
+        durable,
+        subject: 'equihome.portfolio.deleted',
+        ackWaitMs,
+        handler: async (_e, ctx) => {
+          deliveries.push({ replica: name, count: ctx.deliveryCount });
+          await sleep(3 * ackWaitMs + 100);
+          handled += 1;
+        },
+      });
+    };
+    const consumers = [await replica('worker-a'), await replica('worker-b')];
+    await publisher.publish('equihome.portfolio.deleted', { id: 'slow', fund_id: 'f1' });
+    await waitFor(() => handled > 0, { message: 'slow handler finished' });
+    await waitFor(async () => (await publisher.jsm.consumers.info(world.stream, durable)).num_ack_pending === 0, { message: 'event acked' });
+    // Both replicas keep pulling for another ackWait: a redelivered copy would surface now.
+    await sleep(ackWaitMs);
+    const info = await publisher.jsm.consumers.info(world.stream, durable);
+    for (const c of consumers) await c.stop();
+
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].count).toBe(1);
+    expect(info.delivered.consumer_seq).toBe(1); // counts every delivery, redeliveries included
     expect(info.num_redelivered).toBe(0);
-    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
   });
 
   it('terminates an invalid stored payload without calling the handler, logs it, and goes on', async () => {
     const m = await world.open();
     await m.ensureStream();
     const wire = `${world.prefix}.fund.deleted`;
-    // A foreign producer writes an envelope whose data misses `id`.
-    await m.js.publish(wire, JSON.stringify({ id: 'x1', type: 'equihome.fund.deleted', source: 'rogue', time: new Date().toISOString(), subject: wire, data: { nope: 1 } }));
+    // A foreign producer writes a CloudEvents envelope whose data misses `id`.
+    const rogue = { specversion: CLOUDEVENTS_SPEC_VERSION, id: 'x1', type: 'equihome.fund.deleted', source: 'rogue', time: new Date().toISOString() };
+    await m.js.publish(wire, JSON.stringify({ ...rogue, subject: wire, datacontenttype: EVENT_CONTENT_TYPE, data: { nope: 1 } }));
     await m.js.publish(wire, 'not json at all');
     await m.publish('equihome.fund.deleted', { id: 'good' });
     const handled: string[] = [];
@@ -254,7 +277,7 @@ describe('redelivery', () => {
     const errors = m.logger.lines.filter((l) => l.level === 'error' && l.message.includes('invalid event payload'));
     expect(errors).toHaveLength(2);
     expect(errors[0].fields['field']).toBe('data.id');
-    const settled = await waitForAsync(async () => {
+    const settled = await waitFor(async () => {
       const info = await m.jsm.consumers.info(world.stream, consumer.durable);
       return info.num_ack_pending === 0 ? info : undefined;
     });
@@ -268,7 +291,7 @@ describe('consumer and stream setup', () => {
     await m.ensureStream();
     await m.ensureStream();
     const info = await m.jsm.streams.info(world.stream);
-    expect(info.config.subjects).toEqual(['fund', 'portfolio', 'simulation'].map((e) => `${world.prefix}.${e}.>`));
+    expect([...info.config.subjects].sort()).toEqual([...EVENT_ENTITIES].sort().map((e) => `${world.prefix}.${e}.>`));
     expect(info.config.duplicate_window).toBe(2 * 60 * 1e9);
     await m.ensureStream({ maxAgeMs: 3_600_000 });
     const updated = await m.jsm.streams.info(world.stream);
@@ -308,11 +331,11 @@ describe('consumer and stream setup', () => {
     });
     await m.publish('equihome.fund.deleted', { id: 'before' });
     await waitFor(() => (seen.length > 0 ? seen : undefined));
-    await waitForAsync(async () => ((await m.jsm.consumers.info(world.stream, consumer.durable)).num_ack_pending === 0 ? true : undefined));
+    await waitFor(async () => ((await m.jsm.consumers.info(world.stream, consumer.durable)).num_ack_pending === 0 ? true : undefined));
     await m.nc.reconnect();
     await waitFor(() => (m.logger.lines.some((l) => l.message === 'nats reconnected') ? true : undefined));
     await m.publish('equihome.fund.deleted', { id: 'after' });
-    await waitFor(() => (seen.length > 1 ? seen : undefined), 15_000);
+    await waitFor(() => (seen.length > 1 ? seen : undefined), { timeoutMs: 15_000, message: 'event after the reconnect' });
     await consumer.stop();
     expect(seen).toEqual(['before', 'after']);
     expect(m.logger.lines.some((l) => l.level === 'warn' && l.message === 'nats disconnected')).toBe(true);

@@ -4,6 +4,7 @@ import {
   RpcNoRespondersError,
   RpcRemoteError,
   RpcTimeoutError,
+  uuidv7,
 } from '../src/index.js';
 import { sampleFund, testWorld, type TestWorld } from './helpers.js';
 
@@ -35,9 +36,10 @@ describe('request/reply', () => {
       return { ...sampleFund(req.id), fee_structure: undefined } as never;
     });
     await server.nc.flush();
-    const fund = await client.request('equihome.rpc.fund.get', { id: 'f-7' });
-    expect(asked).toEqual(['f-7']);
-    expect(fund.id).toBe('f-7');
+    const id = uuidv7();
+    const fund = await client.request('equihome.rpc.fund.get', { id });
+    expect(asked).toEqual([id]);
+    expect(fund.id).toBe(id);
     expect(fund.name).toBe('Equihome Fund I');
     // Defaults applied by the reply schema (MODEL.md default management fee 2%).
     expect(fund.fee_structure.management_fee_rate).toBe(0.02);
@@ -47,7 +49,7 @@ describe('request/reply', () => {
     const client = await world.open();
     // The stream must not capture equihome.rpc.* (it would answer requests with a PubAck).
     await client.ensureStream();
-    const err = await client.request('equihome.rpc.portfolio.get', { id: 'p1' }, { timeoutMs: 15_000 }).catch((e: unknown) => e);
+    const err = await client.request('equihome.rpc.portfolio.get', { id: uuidv7() }, { timeoutMs: 15_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpcNoRespondersError);
     expect((err as RpcNoRespondersError).subject).toBe('equihome.rpc.portfolio.get');
     expect((err as RpcNoRespondersError).cause).toBeDefined();
@@ -60,11 +62,19 @@ describe('request/reply', () => {
       throw new NotFoundProblem(`portfolio ${req.id} does not exist`);
     });
     await server.nc.flush();
-    const err = await client.request('equihome.rpc.portfolio.get', { id: 'nope' }).catch((e: unknown) => e);
+    const missing = uuidv7();
+    const err = await client.request('equihome.rpc.portfolio.get', { id: missing }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpcRemoteError);
     const remote = err as RpcRemoteError;
     expect(remote.status).toBe(404);
-    expect(remote.problem).toMatchObject({ status: 404, title: 'Not Found', detail: 'portfolio nope does not exist' });
+    expect(remote.problem).toEqual({
+      type: 'urn:equihome:problem:not-found',
+      code: 'NOT_FOUND',
+      status: 404,
+      title: 'Not Found',
+      detail: `portfolio ${missing} does not exist`,
+      instance: 'equihome.rpc.portfolio.get',
+    });
   });
 
   it('answers 413 RPC_REPLY_TOO_LARGE at once when the reply exceeds the server max payload', async () => {
@@ -78,10 +88,10 @@ describe('request/reply', () => {
       id: req.id, version: 1, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', fund_id: 'f', loans, metrics,
     }));
     await server.nc.flush();
-    const err = await client.request('equihome.rpc.portfolio.get', { id: 'big' }, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    const err = await client.request('equihome.rpc.portfolio.get', { id: uuidv7() }, { timeoutMs: 30_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpcRemoteError);
     expect((err as RpcRemoteError).status).toBe(413);
-    expect((err as RpcRemoteError).problem).toMatchObject({ code: 'RPC_REPLY_TOO_LARGE' });
+    expect((err as RpcRemoteError).problem).toMatchObject({ code: 'RPC_REPLY_TOO_LARGE', type: 'urn:equihome:problem:rpc-reply-too-large', title: 'Content Too Large' });
     expect(server.logger.lines.some((l) => l.message === 'rpc reply too large')).toBe(true);
   });
 
@@ -92,9 +102,10 @@ describe('request/reply', () => {
       throw new Error('password=hunter2 connection refused');
     });
     await server.nc.flush();
-    const err = (await client.request('equihome.rpc.portfolio.get', { id: 'x' }).catch((e: unknown) => e)) as RpcRemoteError;
+    const err = (await client.request('equihome.rpc.portfolio.get', { id: uuidv7() }).catch((e: unknown) => e)) as RpcRemoteError;
     expect(err).toBeInstanceOf(RpcRemoteError);
     expect(err.status).toBe(500);
+    expect(err.problem).toMatchObject({ code: 'INTERNAL', type: 'urn:equihome:problem:internal' });
     expect(JSON.stringify(err.problem)).not.toContain('hunter2');
     expect(server.logger.lines.some((l) => l.level === 'error' && String(l.fields['err']).includes('hunter2'))).toBe(true);
   });
@@ -115,9 +126,9 @@ describe('request/reply', () => {
     });
     await server.nc.flush();
     const reply = await server.nc.request(`${world.prefix}.rpc.fund.get`, JSON.stringify({ id: 42 }), { timeout: 5_000 });
-    const body = reply.json<{ error: { status: number; errors: { path: string }[] } }>();
+    const body = reply.json<{ error: { status: number; code: string; type: string; errors: { path: string }[] } }>();
     expect(called).toBe(false);
-    expect(body.error.status).toBe(400);
+    expect(body.error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', type: 'urn:equihome:problem:validation-failed' });
     expect(body.error.errors.map((e) => e.path)).toEqual(['id']);
   });
 
@@ -126,7 +137,7 @@ describe('request/reply', () => {
     const client = await world.open();
     server.serve('equihome.rpc.fund.get', async () => ({ id: 'f' }) as never);
     await server.nc.flush();
-    const err = await client.request('equihome.rpc.fund.get', { id: 'f' }).catch((e: unknown) => e);
+    const err = await client.request('equihome.rpc.fund.get', { id: uuidv7() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MessagingValidationError);
     expect((err as MessagingValidationError).subject).toBe('equihome.rpc.fund.get reply');
   });
@@ -143,7 +154,7 @@ describe('request/reply', () => {
       throw new Error('too late');
     });
     await server.nc.flush();
-    const err = await client.request('equihome.rpc.fund.get', { id: 'f' }, { timeoutMs: 200 }).catch((e: unknown) => e);
+    const err = await client.request('equihome.rpc.fund.get', { id: uuidv7() }, { timeoutMs: 200 }).catch((e: unknown) => e);
     release();
     expect(err).toBeInstanceOf(RpcTimeoutError);
     expect((err as RpcTimeoutError).timeoutMs).toBe(200);
@@ -161,10 +172,9 @@ describe('request/reply', () => {
     a.serve('equihome.rpc.portfolio.get', handler('a'));
     b.serve('equihome.rpc.portfolio.get', handler('b'));
     await Promise.all([a.nc.flush(), b.nc.flush()]);
-    const replies = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => client.request('equihome.rpc.portfolio.get', { id: `p${i}` }).catch((e: RpcRemoteError) => e.problem.detail)),
-    );
-    expect(replies).toEqual(Array.from({ length: 40 }, (_, i) => `p${i}`));
+    const ids = Array.from({ length: 40 }, () => uuidv7());
+    const replies = await Promise.all(ids.map((id) => client.request('equihome.rpc.portfolio.get', { id }).catch((e: RpcRemoteError) => e.problem.detail)));
+    expect(replies).toEqual(ids);
     expect(handledBy).toHaveLength(40);
     // Random queue distribution: P(all 40 to one replica) = 2 × 2^-40.
     expect(new Set(handledBy)).toEqual(new Set(['a', 'b']));
@@ -175,8 +185,9 @@ describe('request/reply', () => {
     const client = await world.open();
     const responder = server.serve('equihome.rpc.fund.get', async (req) => sampleFund(req.id) as never);
     await server.nc.flush();
-    await expect(client.request('equihome.rpc.fund.get', { id: 'a' })).resolves.toMatchObject({ id: 'a' });
+    const id = uuidv7();
+    await expect(client.request('equihome.rpc.fund.get', { id })).resolves.toMatchObject({ id });
     await responder.stop();
-    await expect(client.request('equihome.rpc.fund.get', { id: 'a' })).rejects.toBeInstanceOf(RpcNoRespondersError);
+    await expect(client.request('equihome.rpc.fund.get', { id })).rejects.toBeInstanceOf(RpcNoRespondersError);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventSchemas } from '@equihome/domain';
+import { eventSchemas, problemType } from '@equihome/domain';
 import { eventStreamSubjects, MessagingValidationError, problemFromError, retryDelay, SubjectMapper, uuidv7 } from '../src/index.js';
 
 describe('uuidv7', () => {
@@ -47,9 +47,9 @@ describe('retryDelay', () => {
 });
 
 describe('problemFromError', () => {
-  it('keeps the status, title and detail of an HttpProblem-like error', () => {
+  it('keeps the status, title, detail and code of an HttpProblem-like error, typed urn:equihome:problem:<code>', () => {
     expect(problemFromError({ status: 404, title: 'Not Found', detail: 'fund f1 does not exist', code: 'FUND_NOT_FOUND' }, 'equihome.rpc.fund.get')).toEqual({
-      type: 'about:blank',
+      type: 'urn:equihome:problem:fund-not-found',
       title: 'Not Found',
       status: 404,
       detail: 'fund f1 does not exist',
@@ -72,29 +72,41 @@ describe('problemFromError', () => {
     });
   });
 
-  it('reads statusCode (fastify errors) and uses the message as detail for 4xx', () => {
-    const err = Object.assign(new Error('version conflict'), { statusCode: 409 });
-    expect(problemFromError(err, 's')).toMatchObject({ status: 409, detail: 'version conflict' });
+  it('gives an own problem document without a code the generic code of its status, and its type', () => {
+    const err = { toProblem: (instance: string) => ({ type: 'about:blank', title: 'Conflict', status: 409, instance }) };
+    expect(problemFromError(err, 's')).toEqual({ type: 'urn:equihome:problem:conflict', title: 'Conflict', status: 409, code: 'CONFLICT', instance: 's' });
   });
 
-  it('answers 500 without the message for errors without a status or with an out-of-range one', () => {
+  it('reads statusCode (fastify errors), uses the message as detail for 4xx and the generic code of the status', () => {
+    const err = Object.assign(new Error('version conflict'), { statusCode: 409 });
+    expect(problemFromError(err, 's')).toMatchObject({ status: 409, detail: 'version conflict', code: 'CONFLICT', type: problemType('CONFLICT') });
+    expect(problemFromError({ status: 418 }, 's')).toMatchObject({ status: 418, code: 'REQUEST_FAILED', type: 'urn:equihome:problem:request-failed' });
+    expect(problemFromError({ status: 504 }, 's')).toMatchObject({ status: 504, code: 'INTERNAL', type: 'urn:equihome:problem:internal' });
+  });
+
+  it('answers 500 INTERNAL without the message for errors without a status or with an out-of-range one', () => {
     for (const err of [new Error('secret'), { status: 200, message: 'secret' }, 'secret', null]) {
       const p = problemFromError(err, 's');
-      expect(p.status).toBe(500);
+      expect(p).toEqual({ type: 'urn:equihome:problem:internal', title: 'Internal Server Error', status: 500, code: 'INTERNAL', instance: 's' });
       expect(JSON.stringify(p)).not.toContain('secret');
     }
   });
 
-  it('answers 400 with the field errors for a validation error', () => {
+  it('answers 400 VALIDATION_FAILED with the field errors for a validation error', () => {
     const err = new MessagingValidationError('s', [{ path: 'id', message: 'Too small' }]);
-    expect(problemFromError(err, 's')).toMatchObject({ status: 400, errors: [{ path: 'id', message: 'Too small' }] });
+    expect(problemFromError(err, 's')).toMatchObject({
+      type: 'urn:equihome:problem:validation-failed',
+      code: 'VALIDATION_FAILED',
+      status: 400,
+      errors: [{ path: 'id', message: 'Too small' }],
+    });
   });
 });
 
 describe('eventStreamSubjects', () => {
   it('covers every event subject with one wildcard per entity and never the rpc subjects', () => {
     const subjects = eventStreamSubjects(Object.keys(eventSchemas));
-    expect(subjects).toEqual(['equihome.fund.>', 'equihome.portfolio.>', 'equihome.simulation.>']);
+    expect(subjects).toEqual(['equihome.fund.>', 'equihome.optimization.>', 'equihome.portfolio.>', 'equihome.simulation.>']);
     const covered = (s: string) => subjects.some((w) => s.startsWith(w.slice(0, -1)));
     expect(Object.keys(eventSchemas).every(covered)).toBe(true);
     expect(covered('equihome.rpc.fund.get')).toBe(false);
