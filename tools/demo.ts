@@ -35,7 +35,7 @@ export async function runDemo(urls: { fundUrl: string; portfolioUrl: string }): 
   const started = performance.now();
   const summary = simulateFund(fund, { paths, seed: 42, granularity: 'monthly', portfolio: portfolio as EnginePortfolio });
   const ms = performance.now() - started;
-  console.log(`simulated ${paths.toLocaleString()} monthly paths in ${ms.toFixed(0)} ms (engine ${summary.engineVersion})`);
+  console.log(`simulated ${paths.toLocaleString()} monthly paths in ${ms.toFixed(0)} ms (engine ${summary.engine_version})`);
   const lp = summary.lp;
   console.log(`  LP net IRR  p5 ${pct(lp.irr.p5)}  p50 ${pct(lp.irr.p50)}  p95 ${pct(lp.irr.p95)}`);
   console.log(`  LP TVPI     p5 ${lp.tvpi.p5.toFixed(2)}x  p50 ${lp.tvpi.p50.toFixed(2)}x  p95 ${lp.tvpi.p95.toFixed(2)}x;  P(loss) ${pct(lp.probability_of_loss)}`);

@@ -34,7 +34,7 @@ const n = 50;
 const points = 50;
 const { mu, cov } = problem(n, 42);
 const bounds = Array.from({ length: n }, (): [number, number] => [0, 0.1]);
-const run = () => efficientFrontier({ expectedReturns: mu, covariance: cov, bounds, points, riskFreeRate: 0.02 });
+const run = () => efficientFrontier({ expected_returns: mu, covariance: cov, bounds, points, risk_free_rate: 0.02 });
 
 for (let i = 0; i < 5; i++) run(); // warm-up (JIT)
 const reps = 30;
@@ -49,5 +49,5 @@ const r = run();
 console.log(
   `efficientFrontier n=${n} assets, bounds [0, 0.1], points=${points}: ` +
     `median ${times[reps >> 1].toFixed(2)} ms, min ${times[0].toFixed(2)} ms, max ${times[reps - 1].toFixed(2)} ms ` +
-    `(target < 100 ms); max Sharpe ${r.maxSharpe.sharpe.toFixed(4)}`,
+    `(target < 100 ms); max Sharpe ${r.max_sharpe.sharpe.toFixed(4)}`,
 );

@@ -8,7 +8,9 @@
  *
  * The working set holds variables fixed at a bound. Each iteration solves the
  * equality-constrained sub-problem on the free variables through a Cholesky factor of
- * Q_FF and the k × k Schur complement A_F Q_FF⁻¹ A_Fᵀ, steps towards its solution until a
+ * Q_FF and the k × k Schur complement A_F Q_FF⁻¹ A_Fᵀ (the return row orthogonalised against
+ * the budget row in the Q_FF⁻¹ inner product, so nearly equal returns do not make it
+ * cancel), steps towards its solution until a
  * bound blocks (which joins the working set), and at a sub-problem optimum releases the
  * bound with the most negative multiplier. Starting from a feasible point with an empty
  * working set keeps the working-set gradients linearly independent throughout.
@@ -55,6 +57,8 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
   const z = new Float64Array(n); // Q_FF⁻¹ g_F
   const step = new Float64Array(n);
   const nu = new Float64Array(k);
+  const rowF = new Float64Array(k * n); // equality rows on the free set (orthogonalised)
+  const shift = new Float64Array(k);
   const s = new Float64Array(k * k);
   const t = new Float64Array(k);
   const maxIter = 20 * n + 100;
@@ -78,26 +82,60 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
       for (let b = 0; b <= a; b++) qff[a * m + b] = q[ra + free[b]];
     }
     if (!choleskyInPlace(qff, m)) throw new FinanceError('covariance is not positive definite', 'QP_NOT_PD');
-    for (let r = 0; r < k; r++) {
+    // Equality rows on the free set, each later row orthogonalised against the budget row
+    // in the Q_FF⁻¹ inner product: row_r − c_r·row_0 with c_r = (row_0ᵀQ⁻¹row_r)/(row_0ᵀQ⁻¹row_0)
+    // (for the return row: minus its Q⁻¹-weighted mean). The rows span the same constraints
+    // on the free variables, but the Schur complement no longer cancels catastrophically
+    // when the free returns are nearly equal relative to their level.
+    const row0 = rows[0];
+    for (let a = 0; a < m; a++) {
+      rowF[a] = row0[free[a]];
+      y[a] = rowF[a];
+    }
+    choleskySolveInPlace(qff, m, y, 0);
+    let dependent = false;
+    for (let r = 1; r < k; r++) {
       const row = rows[r];
-      for (let a = 0; a < m; a++) y[r * m + a] = row[free[a]];
+      let num = 0;
+      let den = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let scale = 0;
+      for (let a = 0; a < m; a++) {
+        const v = row[free[a]];
+        num += y[a] * v;
+        den += y[a] * rowF[a];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        scale = Math.max(scale, Math.abs(v));
+      }
+      shift[r] = num / den;
+      // constant on the free set (to rounding): implied by the budget row there
+      if (!(hi - lo > 1e-12 * scale)) dependent = true;
+      for (let a = 0; a < m; a++) {
+        rowF[r * m + a] = row[free[a]] - shift[r] * rowF[a];
+        y[r * m + a] = rowF[r * m + a];
+      }
       choleskySolveInPlace(qff, m, y, r * m);
     }
     for (let a = 0; a < m; a++) z[a] = g[free[a]];
     choleskySolveInPlace(qff, m, z, 0);
     // Schur complement S = A_F Y, t = A_F z; solve S ν = −t
     for (let r = 0; r < k; r++) {
-      const row = rows[r];
       let acc = 0;
-      for (let a = 0; a < m; a++) acc += row[free[a]] * z[a];
+      for (let a = 0; a < m; a++) acc += rowF[r * m + a] * z[a];
       t[r] = acc;
       for (let c = 0; c < k; c++) {
         let sc = 0;
-        for (let a = 0; a < m; a++) sc += row[free[a]] * y[c * m + a];
+        for (let a = 0; a < m; a++) sc += rowF[r * m + a] * y[c * m + a];
         s[r * k + c] = sc;
       }
     }
-    solveSmall(s, t, nu, k);
+    if (dependent) {
+      // only the budget multiplier is needed
+      nu.fill(0);
+      nu[0] = -t[0] / s[0];
+    } else solveSmall(s, t, nu, k);
     let pmax = 0;
     for (let a = 0; a < m; a++) {
       let v = -z[a];
@@ -112,8 +150,8 @@ export function solveBoxQp(p: BoxQp, x: Float64Array): void {
       let worstViolation = 1e-12 * (1 + gmax);
       for (let i = 0; i < n; i++) {
         if (state[i] !== -1 && state[i] !== 1) continue;
-        let r = g[i];
-        for (let rr = 0; rr < k; rr++) r += nu[rr] * rows[rr][i];
+        let r = g[i] + nu[0] * rows[0][i];
+        for (let rr = 1; rr < k; rr++) r += nu[rr] * (rows[rr][i] - shift[rr] * rows[0][i]);
         const violation = state[i] === -1 ? -r : r;
         if (violation > worstViolation) {
           worstViolation = violation;

@@ -2,12 +2,12 @@
  * Long-only mean-variance efficient frontier (Markowitz) with per-asset bounds.
  *
  * Conventions:
- * - `expectedReturns[i]`: expected return of asset i per period (annual decimals in the
+ * - `expected_returns[i]`: expected return of asset i per period (annual decimals in the
  *   engine); `covariance[i][j]`: covariance of returns in the same units (variance =
  *   return²). Volatility = √(wᵀΣw), same period as the returns.
  * - Weights are fractions, `Σ w = 1`, `bounds[i][0] ≤ w_i ≤ bounds[i][1]` with
  *   `0 ≤ lo ≤ hi ≤ 1` (long only; default `[0, 1]`).
- * - Sharpe ratio = (expectedReturn − riskFreeRate) / volatility.
+ * - Sharpe ratio = (expected_return − risk_free_rate) / volatility.
  *
  * Method: each portfolio solves `min wᵀΣw` subject to the budget, the bounds and (for
  * frontier points) `μᵀw = target`, with a dense primal active-set QP (`box-qp.ts`), each
@@ -27,13 +27,13 @@ import { choleskyInPlace } from './linalg.js';
 
 export interface FrontierInput {
   /** Expected return per asset (decimal per period). */
-  expectedReturns: number[];
+  expected_returns: number[];
   /** Covariance matrix n × n, symmetric positive semidefinite. */
   covariance: number[][];
   /** Per-asset weight bounds `[lo, hi]`, `0 ≤ lo ≤ hi ≤ 1`; default `[0, 1]` each. */
   bounds?: [number, number][];
   /** Risk-free rate for the Sharpe ratio (same units as returns), default 0. */
-  riskFreeRate?: number;
+  risk_free_rate?: number;
   /** Number of frontier portfolios, integer ≥ 1, default 20. */
   points?: number;
 }
@@ -42,19 +42,19 @@ export interface FrontierPoint {
   /** Portfolio weights, fractions summing to 1. */
   weights: number[];
   /** μᵀw. */
-  expectedReturn: number;
+  expected_return: number;
   /** √(wᵀΣw). */
   volatility: number;
 }
 
 export interface MaxSharpePoint extends FrontierPoint {
-  /** (expectedReturn − riskFreeRate) / volatility. */
+  /** (expected_return − risk_free_rate) / volatility. */
   sharpe: number;
 }
 
 export interface FrontierResult {
-  minVariance: FrontierPoint;
-  maxSharpe: MaxSharpePoint;
+  min_variance: FrontierPoint;
+  max_sharpe: MaxSharpePoint;
   /**
    * `points` efficient portfolios with expected returns evenly spaced from the
    * minimum-variance return to the maximum attainable return (inclusive both ends).
@@ -65,18 +65,18 @@ export interface FrontierResult {
 /**
  * Efficient frontier, minimum-variance and maximum-Sharpe (tangency) portfolios.
  *
- * @throws FinanceInputError naming the field: `expectedReturns[i]`, `covariance`,
+ * @throws FinanceInputError naming the field: `expected_returns[i]`, `covariance`,
  *   `covariance[i][j]` (non-finite, asymmetric, not PSD, wrong dimensions), `bounds[i]`,
- *   `bounds` (infeasible: Σlo > 1 or Σhi < 1), `riskFreeRate` (non-finite, or not below the
+ *   `bounds` (infeasible: Σlo > 1 or Σhi < 1), `risk_free_rate` (non-finite, or not below the
  *   maximum attainable return, so no positive Sharpe ratio exists), `points`.
  */
 export function efficientFrontier(input: FrontierInput): FrontierResult {
   if (input === null || typeof input !== 'object') throw new FinanceInputError('input', 'must be an object');
   const { mu: rawMu, sigma, n } = readMoments(input);
   const { lo, hi } = readBounds(input.bounds, n);
-  const rf = input.riskFreeRate ?? 0;
+  const rf = input.risk_free_rate ?? 0;
   if (typeof rf !== 'number' || !Number.isFinite(rf)) {
-    throw new FinanceInputError('riskFreeRate', `must be a finite number, got ${String(rf)}`);
+    throw new FinanceInputError('risk_free_rate', `must be a finite number, got ${String(rf)}`);
   }
   const points = input.points ?? 20;
   if (!Number.isInteger(points) || points < 1 || points > 100_000) {
@@ -139,14 +139,14 @@ export function efficientFrontier(input: FrontierInput): FrontierResult {
 
   if (!(rMax > rf)) {
     throw new FinanceInputError(
-      'riskFreeRate',
+      'risk_free_rate',
       `must be below the maximum attainable expected return ${rMax}, got ${rf}`,
     );
   }
   const maxSharpe = degenerate
     ? withSharpe(minVariance, rf)
     : tangency(frontier, solutions, rf, rMv, rMax, solveAt, mu, rawMu, sigma, n);
-  return { minVariance, maxSharpe, frontier };
+  return { min_variance: minVariance, max_sharpe: maxSharpe, frontier };
 }
 
 function tangency(
@@ -161,7 +161,7 @@ function tangency(
   sigma: Float64Array,
   n: number,
 ): MaxSharpePoint {
-  const sharpeOf = (p: FrontierPoint): number => (p.volatility > 0 ? (p.expectedReturn - rf) / p.volatility : -Infinity);
+  const sharpeOf = (p: FrontierPoint): number => (p.volatility > 0 ? (p.expected_return - rf) / p.volatility : -Infinity);
   let best = 0;
   for (let k = 1; k < frontier.length; k++) if (sharpeOf(frontier[k]) > sharpeOf(frontier[best])) best = k;
   // bracket: the neighbours of the best frontier point, above rf
@@ -241,7 +241,7 @@ function snapReturns(raw: Float64Array, quantum: number): Float64Array {
 }
 
 function withSharpe(p: FrontierPoint, rf: number): MaxSharpePoint {
-  return { ...p, sharpe: p.volatility > 0 ? (p.expectedReturn - rf) / p.volatility : Infinity };
+  return { ...p, sharpe: p.volatility > 0 ? (p.expected_return - rf) / p.volatility : Infinity };
 }
 
 function describe(w: Float64Array, mu: Float64Array, sigma: Float64Array, n: number): FrontierPoint {
@@ -251,7 +251,7 @@ function describe(w: Float64Array, mu: Float64Array, sigma: Float64Array, n: num
     for (let j = 0; j < n; j++) acc += sigma[i * n + j] * w[j];
     variance += w[i] * acc;
   }
-  return { weights: Array.from(w), expectedReturn: dot(mu, w), volatility: Math.sqrt(Math.max(0, variance)) };
+  return { weights: Array.from(w), expected_return: dot(mu, w), volatility: Math.sqrt(Math.max(0, variance)) };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -276,16 +276,16 @@ function maxReturnPortfolio(mu: Float64Array, lo: Float64Array, hi: Float64Array
 }
 
 function readMoments(input: FrontierInput): { mu: Float64Array; sigma: Float64Array; n: number } {
-  const { expectedReturns, covariance } = input;
-  if (!Array.isArray(expectedReturns) || expectedReturns.length === 0) {
-    throw new FinanceInputError('expectedReturns', 'must be a non-empty array of numbers');
+  const { expected_returns, covariance } = input;
+  if (!Array.isArray(expected_returns) || expected_returns.length === 0) {
+    throw new FinanceInputError('expected_returns', 'must be a non-empty array of numbers');
   }
-  const n = expectedReturns.length;
+  const n = expected_returns.length;
   const mu = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const v = expectedReturns[i];
+    const v = expected_returns[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new FinanceInputError(`expectedReturns[${i}]`, `must be a finite number, got ${String(v)}`);
+      throw new FinanceInputError(`expected_returns[${i}]`, `must be a finite number, got ${String(v)}`);
     }
     mu[i] = v;
   }

@@ -1,6 +1,7 @@
 import { FinanceInputError } from './errors.js';
 import type { Fund, Zone } from './types.js';
 import { ZONES } from './types.js';
+import { checkCatchUpRate } from './waterfall.js';
 
 /**
  * The $100M default fund of MODEL.md with every parameter at its documented default
@@ -119,9 +120,9 @@ export function validateFund(fund: Fund): void {
   const fs = obj(f.fee_structure, 'fee_structure');
   num(fs.management_fee_rate, 'fee_structure.management_fee_rate', 0, 0.1);
   num(fs.hurdle_rate, 'fee_structure.hurdle_rate', 0, 0.5);
-  num(fs.performance_fee_rate, 'fee_structure.performance_fee_rate', 0, 0.5);
+  const carry = num(fs.performance_fee_rate, 'fee_structure.performance_fee_rate', 0, 0.5);
   num(fs.origination_fee_rate, 'fee_structure.origination_fee_rate', 0, 0.1);
-  num(fs.catch_up_rate, 'fee_structure.catch_up_rate', 0, 1);
+  checkCatchUpRate(num(fs.catch_up_rate, 'fee_structure.catch_up_rate', 0, 1), carry, 'fee_structure.catch_up_rate');
   oneOf(fs.management_fee_basis, 'fee_structure.management_fee_basis', ['committed', 'invested', 'nav']);
   if (fs.fee_step_down !== null && fs.fee_step_down !== undefined) {
     const sd = obj(fs.fee_step_down, 'fee_structure.fee_step_down');

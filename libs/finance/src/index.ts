@@ -1,13 +1,34 @@
 export { FinanceError, FinanceInputError } from './errors.js';
-export * from './cashflow.js';
-export * from './types.js';
+export { DEFAULT_IRR_GUESS, IRR_RESIDUAL_TOLERANCE, dayNumber, irr, irrPeriodic, npv, xirr, xnpv } from './cashflow.js';
+export type { DatedFlow } from './cashflow.js';
+export { ZONES } from './types.js';
+export type {
+  CapitalCall,
+  FeeStructure,
+  Fund,
+  Granularity,
+  Loan,
+  LoanParameters,
+  Operations,
+  Portfolio,
+  PortfolioMetrics,
+  Scenario,
+  ScenarioShock,
+  Zone,
+  ZoneAllocations,
+  ZoneCorrelations,
+  ZoneParameters,
+  ZoneParameterSet,
+} from './types.js';
 export { exampleFund, validateFund } from './fund.js';
 export { Rng } from './rng.js';
 export { pricePaths, cholesky3 } from './prices.js';
 export type { PricePathsOptions } from './prices.js';
 export { generatePortfolio, portfolioMetrics } from './portfolio.js';
-export * from './waterfall.js';
-export * from './frontier.js';
+export { checkCatchUpRate, waterfall } from './waterfall.js';
+export type { WaterfallFlow, WaterfallGp, WaterfallInput, WaterfallLp, WaterfallResult, WaterfallTier } from './waterfall.js';
+export { efficientFrontier } from './frontier.js';
+export type { FrontierInput, FrontierPoint, FrontierResult, MaxSharpePoint } from './frontier.js';
 export { simulateFund, simulatePath, ENGINE_VERSION, MAX_PATHS } from './simulate.js';
 export type { SimulateOptions, PathLedger } from './simulate.js';
 export { mergeSummaries } from './summary.js';

@@ -10,7 +10,8 @@
  * `(Σin/Σout)^{1/(duration gap)} − 1`, accepted when it converges without crossing 0;
  * otherwise a bracket is grown outward from 0 to the first sign change and solved by
  * safeguarded Newton (bisection fallback). Converged to ~1e-13 relative;
- * allocation-free. Returns NaN when no root exists (e.g. only outflows).
+ * allocation-free. Returns NaN when no root exists (e.g. only outflows) and when the root
+ * lies beyond the searched range (r > 1e6 per period, or within 1e−12 of −1).
  */
 export function pathIrr(flows: Float64Array, length: number): number {
   let pos = 0;
@@ -63,10 +64,10 @@ export function pathIrr(flows: Float64Array, length: number): number {
     b = 0.001;
     fb = npv(flows, length, b);
     while (sameSign(fa, fb)) {
+      if (b >= MAX_RATE) return Number.NaN;
       a = b;
       fa = fb;
-      b = b * 2 + 0.001;
-      if (b > 1e6) return Number.NaN;
+      b = Math.min(b * 2 + 0.001, MAX_RATE);
       fb = npv(flows, length, b);
     }
   } else {
@@ -108,6 +109,9 @@ export function pathIrr(flows: Float64Array, length: number): number {
   }
   return r;
 }
+
+/** Largest periodic rate searched (a millionfold per period); a root beyond it gives NaN. */
+const MAX_RATE = 1e6;
 
 function sameSign(x: number, y: number): boolean {
   return (x > 0 && y > 0) || (x < 0 && y < 0);

@@ -102,11 +102,28 @@ export function applySensitivity(fund: Fund, parameter: SensitivityParameter, va
 }
 
 /**
+ * {@link applySensitivity}, then fund validation: a moved value that breaks a cross-field
+ * rule (e.g. carry moved up to a non-zero `catch_up_rate`) is reported on `field`, the
+ * end of the spec that moved it.
+ */
+function checkedVariant(fund: Fund, parameter: SensitivityParameter, value: number, field: string): Fund {
+  const f = applySensitivity(fund, parameter, value);
+  try {
+    validateFund(f);
+  } catch (e) {
+    if (e instanceof FinanceInputError) throw new FinanceInputError(field, `moves the fund out of its valid range (${e.message})`);
+    throw e;
+  }
+  return f;
+}
+
+/**
  * Tornado sensitivity (MODEL.md §9): each parameter at its low and high value, every run
  * with the same `seed` and `paths` (common random numbers; the initial portfolio is
  * regenerated from the seed for each variant, so only the moved parameter differs).
  * Metric: median LP net IRR. An empty or omitted `parameters` list means all of
- * {@link SENSITIVITY_PARAMETERS}.
+ * {@link SENSITIVITY_PARAMETERS}. A moved value that makes the fund invalid (carry moved to
+ * or above a non-zero `catch_up_rate`) is a FinanceInputError on `parameters.<i>.low|high`.
  */
 export function sensitivity(
   fund: Fund,
@@ -129,15 +146,26 @@ export function sensitivity(
       if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new FinanceInputError(`parameters.${i}.${end}`, 'must be a finite number');
     }
   });
-  const run = (f: Fund) => simulateFund(f, { paths: options.paths, seed: options.seed, granularity }).lp.irr.p50;
-  const base = run(fund);
-  const rows: TornadoRow[] = specs.map((s) => {
+  // Every variant is built and validated before the first simulation runs.
+  const variants = specs.map((s, i) => {
     const def = SENSITIVITY_PARAMETERS[s.parameter];
     const low = s.low ?? def.low;
     const high = s.high ?? def.high;
-    const metricLow = run(applySensitivity(fund, s.parameter, low));
-    const metricHigh = run(applySensitivity(fund, s.parameter, high));
-    return { parameter: s.parameter, kind: def.kind, low, high, metric_low: metricLow, metric_high: metricHigh, base, swing: Math.abs(metricHigh - metricLow) };
+    return {
+      parameter: s.parameter,
+      kind: def.kind,
+      low,
+      high,
+      lowFund: checkedVariant(fund, s.parameter, low, `parameters.${i}.low`),
+      highFund: checkedVariant(fund, s.parameter, high, `parameters.${i}.high`),
+    };
+  });
+  const run = (f: Fund) => simulateFund(f, { paths: options.paths, seed: options.seed, granularity }).lp.irr.p50;
+  const base = run(fund);
+  const rows: TornadoRow[] = variants.map((v) => {
+    const metricLow = run(v.lowFund);
+    const metricHigh = run(v.highFund);
+    return { parameter: v.parameter, kind: v.kind, low: v.low, high: v.high, metric_low: metricLow, metric_high: metricHigh, base, swing: Math.abs(metricHigh - metricLow) };
   });
   rows.sort((a, b) => b.swing - a.swing || a.parameter.localeCompare(b.parameter));
   return { metric: 'lp_net_irr_p50', base, paths: options.paths, seed: options.seed, granularity, rows };

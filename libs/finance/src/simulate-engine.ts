@@ -243,8 +243,8 @@ export class SimulationEngine {
     }
     this.hurdleFactor = Math.pow(1 + fs.hurdle_rate, dt);
     this.carryRate = fs.performance_fee_rate;
-    // A catch-up rate at or below the carry rate can never complete: treated as no catch-up.
-    this.catchUp = fs.catch_up_rate > fs.performance_fee_rate ? fs.catch_up_rate : 0;
+    // Validated (checkCatchUpRate): 0 = no catch-up tier, otherwise above the carry rate.
+    this.catchUp = fs.catch_up_rate;
 
     this.noiseSd = new Float64Array(n + 1);
     this.noiseHalfVar = new Float64Array(n + 1);

@@ -7,7 +7,7 @@ import type { SimulationSummary } from './summary.js';
 import type { Fund, Granularity, Portfolio } from './types.js';
 
 /** Version of the simulation model; part of every summary and of result cache keys. */
-export const ENGINE_VERSION = '1.0.0';
+export const ENGINE_VERSION = '1.1.0';
 
 /** Largest number of paths of one simulation. */
 export const MAX_PATHS = 100_000_000;
@@ -19,7 +19,7 @@ export interface SimulateOptions {
   seed: number;
   granularity: Granularity;
   /** Shard: simulate only paths [start, end) of [0, paths). Default: all. */
-  pathRange?: [number, number];
+  path_range?: [number, number];
   /** Initial portfolio; default `generatePortfolio(fund, { seed })`. */
   portfolio?: Portfolio;
   /** Called about every 1,000 paths and at the end with (paths done, paths in this call). */
@@ -53,7 +53,7 @@ function prepare(fund: Fund, seed: number, granularity: Granularity, portfolio: 
 }
 
 /**
- * Monte Carlo simulation of the fund (MODEL.md §3–§8) over paths `pathRange` (default
+ * Monte Carlo simulation of the fund (MODEL.md §3–§8) over paths `path_range` (default
  * all of [0, paths)). Pure and deterministic: the summary depends only on (fund,
  * portfolio, paths range, seed, granularity, ENGINE_VERSION); shards merged with
  * `mergeSummaries` reproduce the single-call result bit for bit. The initial portfolio
@@ -67,10 +67,10 @@ export function simulateFund(fund: Fund, options: SimulateOptions): SimulationSu
   const granularity = checkGranularity(options.granularity);
   let start = 0;
   let end = paths;
-  if (options.pathRange !== undefined) {
-    if (!Array.isArray(options.pathRange) || options.pathRange.length !== 2) throw new FinanceInputError('pathRange', 'must be [start, end)');
-    start = checkInt(options.pathRange[0], 'pathRange.0', 0, paths);
-    end = checkInt(options.pathRange[1], 'pathRange.1', start, paths);
+  if (options.path_range !== undefined) {
+    if (!Array.isArray(options.path_range) || options.path_range.length !== 2) throw new FinanceInputError('path_range', 'must be [start, end)');
+    start = checkInt(options.path_range[0], 'path_range.0', 0, paths);
+    end = checkInt(options.path_range[1], 'path_range.1', start, paths);
   }
   const { engine, portfolio } = prepare(fund, seed, granularity, options.portfolio);
   const acc = new SummaryAccumulator(engine.periods, engine.stepsPerYear, fund.size);
@@ -83,20 +83,20 @@ export function simulateFund(fund: Fund, options: SimulateOptions): SimulationSu
   }
   if (onProgress !== undefined) onProgress(total, total);
   return finalizeSummary(acc.toState(), {
-    engineVersion: ENGINE_VERSION,
+    engine_version: ENGINE_VERSION,
     seed,
-    pathRanges: unionRanges([[start, end]]),
+    path_ranges: unionRanges([[start, end]]),
     granularity,
-    stepsPerYear: STEPS_PER_YEAR[granularity],
+    steps_per_year: STEPS_PER_YEAR[granularity],
     periods: engine.periods,
-    configHash: configHash(fund, portfolio),
-    size: fund.size,
+    config_hash: configHash(fund, portfolio),
+    fund_size: fund.size,
   });
 }
 
 /** The ledger of one path (debugging, tests): per-period arrays and totals, dollars. */
 export interface PathLedger {
-  stepsPerYear: number;
+  steps_per_year: number;
   periods: number;
   years: number[];
   /** Capital called from all partners (LP share = 1 − gp_commitment_rate). */
@@ -104,23 +104,27 @@ export interface PathLedger {
   advances: number[];
   proceeds: number[];
   /** Origination fees kept by the fund (recipient "fund"). */
-  fundFeeIncome: number[];
-  managementFees: number[];
+  fund_fee_income: number[];
+  management_fees: number[];
   /** Fund expenses and set-up costs paid. */
   expenses: number[];
   distributions: number[];
-  lpDistributions: number[];
-  gpDistributions: number[];
-  /** GP carried interest inside gpDistributions (after any clawback). */
+  lp_distributions: number[];
+  gp_distributions: number[];
+  /** GP carried interest inside gp_distributions (after any clawback). */
   carry: number[];
   cash: number[];
   nav: number[];
-  gpOriginationFees: number;
-  unpaidFees: number;
-  zoneDefaults: number[];
-  zoneExits: number[];
-  zoneLosses: number[];
-  conservationError: number;
+  gp_origination_fees: number;
+  unpaid_fees: number;
+  /** Initial loans not originated (commitments exhausted, or dated at/after the term). */
+  unfunded_loans: number;
+  /** Loans originated per zone (initial and reinvestment), each ending in a default or an exit. */
+  zone_loans: number[];
+  zone_defaults: number[];
+  zone_exits: number[];
+  zone_losses: number[];
+  conservation_error: number;
   /** Annualised IRRs; null when undefined. */
   irr: { gross: number | null; fund: number | null; lp: number | null; gp: number | null };
 }
@@ -140,27 +144,29 @@ export function simulatePath(
   const years: number[] = [];
   for (let k = 0; k <= e.periods; k++) years.push(k / e.stepsPerYear);
   return {
-    stepsPerYear: e.stepsPerYear,
+    steps_per_year: e.stepsPerYear,
     periods: e.periods,
     years,
     calls: arr(e.calls),
     advances: arr(e.advances),
     proceeds: arr(e.proceeds),
-    fundFeeIncome: arr(e.fundFeeIncome),
-    managementFees: arr(e.managementFees),
+    fund_fee_income: arr(e.fundFeeIncome),
+    management_fees: arr(e.managementFees),
     expenses: arr(e.expenses),
     distributions: arr(e.distributions),
-    lpDistributions: arr(e.lpDistributions),
-    gpDistributions: arr(e.gpDistributions),
+    lp_distributions: arr(e.lpDistributions),
+    gp_distributions: arr(e.gpDistributions),
     carry: arr(e.carry),
     cash: arr(e.cash),
     nav: arr(e.nav),
-    gpOriginationFees: e.gpOriginationFees,
-    unpaidFees: e.feesPayable,
-    zoneDefaults: arr(e.zoneDefaults),
-    zoneExits: arr(e.zoneExits),
-    zoneLosses: arr(e.zoneLosses),
-    conservationError: e.conservationError,
+    gp_origination_fees: e.gpOriginationFees,
+    unpaid_fees: e.feesPayable,
+    unfunded_loans: e.unfundedLoans,
+    zone_loans: arr(e.zoneLoans),
+    zone_defaults: arr(e.zoneDefaults),
+    zone_exits: arr(e.zoneExits),
+    zone_losses: arr(e.zoneLosses),
+    conservation_error: e.conservationError,
     irr: { gross: nn(e.grossIrr), fund: nn(e.fundIrr), lp: nn(e.lpIrr), gp: nn(e.gpIrr) },
   };
 }

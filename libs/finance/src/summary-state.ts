@@ -27,7 +27,7 @@ export interface ExactSumState {
   /** Σ round(x·scale), decimal integer string. */
   sum: string;
   /** Σ round(x·scale)², decimal integer string. */
-  sumSq: string;
+  sum_sq: string;
 }
 
 export interface ScalarState {
@@ -94,7 +94,7 @@ export class ExactSum {
 
   toState(): ExactSumState {
     this.flush();
-    return { scale: this.scale, sum: this.big.toString(), sumSq: this.bigSq.toString() };
+    return { scale: this.scale, sum: this.big.toString(), sum_sq: this.bigSq.toString() };
   }
 }
 
@@ -145,7 +145,10 @@ export class ScalarAccumulator {
   }
 }
 
-/** Per-period fixed-bin histograms (memory independent of the number of paths). */
+/**
+ * Per-period fixed-bin histograms (memory independent of the number of paths). The summary
+ * fills `counts` (layout period × bins + bin) directly in its per-path loop.
+ */
 export class BandAccumulator {
   readonly counts: Int32Array;
   constructor(
@@ -155,13 +158,6 @@ export class BandAccumulator {
     readonly bins: number,
   ) {
     this.counts = new Int32Array(periods * bins);
-  }
-
-  add(period: number, x: number): void {
-    let b = Math.floor((x - this.lo) / this.width);
-    if (!(b >= 0)) b = 0;
-    else if (b >= this.bins) b = this.bins - 1;
-    this.counts[period * this.bins + b]++;
   }
 
   toState(): BandState {
@@ -208,7 +204,7 @@ export function mergeScalar(a: ScalarState, b: ScalarState): ScalarState {
     sums: {
       scale: a.sums.scale,
       sum: (BigInt(a.sums.sum) + BigInt(b.sums.sum)).toString(),
-      sumSq: (BigInt(a.sums.sumSq) + BigInt(b.sums.sumSq)).toString(),
+      sum_sq: (BigInt(a.sums.sum_sq) + BigInt(b.sums.sum_sq)).toString(),
     },
     hist: { lo: a.hist.lo, width: a.hist.width, bins: a.hist.bins, ...addTrimmed(a.hist, b.hist) },
   };
@@ -264,7 +260,7 @@ export function histLowerTailMean(h: HistogramState, n: number, q: number, min: 
 export function exactMoments(s: ExactSumState, n: number): { mean: number; sd: number } {
   if (n <= 0) return { mean: 0, sd: 0 };
   const sum = BigInt(s.sum);
-  const sumSq = BigInt(s.sumSq);
+  const sumSq = BigInt(s.sum_sq);
   const mean = Number(sum) / s.scale / n;
   if (n < 2) return { mean, sd: 0 };
   const N = BigInt(n);

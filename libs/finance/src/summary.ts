@@ -96,19 +96,19 @@ export interface SummaryState {
  * `gp_economics`).
  */
 export interface SimulationSummary {
-  engineVersion: string;
+  engine_version: string;
   seed: number;
   /** Number of paths summarised. */
   paths: number;
   /** Covered path index ranges [start, end), sorted and coalesced. */
-  pathRanges: [number, number][];
+  path_ranges: [number, number][];
   granularity: Granularity;
-  stepsPerYear: number;
+  steps_per_year: number;
   periods: number;
   /** Fingerprint of (fund, portfolio): shards of different inputs cannot be merged. */
-  configHash: string;
+  config_hash: string;
   /** Fund size (dollars); NAV and distribution bands are stored as multiples of it. */
-  fundSize: number;
+  fund_size: number;
   gross: LevelSummary;
   fund: LevelSummary;
   lp: LevelSummary;
@@ -347,14 +347,14 @@ function band(b: BandState, scale: number, n: number): Band {
 }
 
 export interface SummaryMeta {
-  engineVersion: string;
+  engine_version: string;
   seed: number;
-  pathRanges: [number, number][];
+  path_ranges: [number, number][];
   granularity: Granularity;
-  stepsPerYear: number;
+  steps_per_year: number;
   periods: number;
-  configHash: string;
-  size: number;
+  config_hash: string;
+  fund_size: number;
 }
 
 /** Derives every reported figure from the mergeable state (deterministic). */
@@ -389,17 +389,17 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
     };
   }
   const years: number[] = [];
-  for (let k = 0; k <= meta.periods; k++) years.push(k / meta.stepsPerYear);
+  for (let k = 0; k <= meta.periods; k++) years.push(k / meta.steps_per_year);
   return {
-    engineVersion: meta.engineVersion,
+    engine_version: meta.engine_version,
     seed: meta.seed,
     paths,
-    pathRanges: meta.pathRanges,
+    path_ranges: meta.path_ranges,
     granularity: meta.granularity,
-    stepsPerYear: meta.stepsPerYear,
+    steps_per_year: meta.steps_per_year,
     periods: meta.periods,
-    configHash: meta.configHash,
-    fundSize: meta.size,
+    config_hash: meta.config_hash,
+    fund_size: meta.fund_size,
     gross: level('gross'),
     fund: level('fund'),
     lp: level('lp'),
@@ -412,8 +412,8 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
     },
     bands: {
       years,
-      nav: band(state.bands.nav, meta.size, paths),
-      lp_distributions: band(state.bands.lp_distributions, meta.size, paths),
+      nav: band(state.bands.nav, meta.fund_size, paths),
+      lp_distributions: band(state.bands.lp_distributions, meta.fund_size, paths),
       dpi: band(state.bands.dpi, 1, paths),
       tvpi: band(state.bands.tvpi, 1, paths),
     },
@@ -445,28 +445,27 @@ export function unionRanges(ranges: [number, number][]): [number, number][] {
 export function mergeSummaries(parts: SimulationSummary[]): SimulationSummary {
   if (!Array.isArray(parts) || parts.length === 0) throw new FinanceError('mergeSummaries needs at least one summary', 'SUMMARY_EMPTY');
   parts.forEach((p, i) => {
-    if (typeof p !== 'object' || p === null || typeof p.state !== 'object' || p.state === null || !Array.isArray(p.pathRanges)) {
+    if (typeof p !== 'object' || p === null || typeof p.state !== 'object' || p.state === null || !Array.isArray(p.path_ranges)) {
       throw new FinanceInputError(`parts.${i}`, 'must be a SimulationSummary (with its state)');
     }
   });
   const first = parts[0];
   for (const p of parts) {
-    if (p.engineVersion !== first.engineVersion || p.seed !== first.seed || p.granularity !== first.granularity || p.periods !== first.periods || p.configHash !== first.configHash || p.fundSize !== first.fundSize) {
+    if (p.engine_version !== first.engine_version || p.seed !== first.seed || p.granularity !== first.granularity || p.periods !== first.periods || p.config_hash !== first.config_hash || p.fund_size !== first.fund_size) {
       throw new FinanceError('summaries come from different simulations (engine version, seed, granularity or inputs differ)', 'SUMMARY_MISMATCH');
     }
   }
   let state = first.state;
   for (let i = 1; i < parts.length; i++) state = mergeStates(state, parts[i].state);
-  const size = first.fundSize;
   return finalizeSummary(state, {
-    engineVersion: first.engineVersion,
+    engine_version: first.engine_version,
     seed: first.seed,
-    pathRanges: unionRanges(parts.flatMap((p) => p.pathRanges)),
+    path_ranges: unionRanges(parts.flatMap((p) => p.path_ranges)),
     granularity: first.granularity,
-    stepsPerYear: first.stepsPerYear,
+    steps_per_year: first.steps_per_year,
     periods: first.periods,
-    configHash: first.configHash,
-    size,
+    config_hash: first.config_hash,
+    fund_size: first.fund_size,
   });
 }
 
@@ -480,7 +479,7 @@ function mergeStates(a: SummaryState, b: SummaryState): SummaryState {
     sums[k] = {
       scale: a.sums[k].scale,
       sum: (BigInt(a.sums[k].sum) + BigInt(b.sums[k].sum)).toString(),
-      sumSq: (BigInt(a.sums[k].sumSq) + BigInt(b.sums[k].sumSq)).toString(),
+      sum_sq: (BigInt(a.sums[k].sum_sq) + BigInt(b.sums[k].sum_sq)).toString(),
     };
   }
   return {

@@ -19,7 +19,9 @@
  *    flows so far is ≥ `hurdle_rate` (IRR-equivalent hurdle, compounding on unpaid pref).
  * 3. Catch-up: `catch_up_rate` of each dollar to the GP (the rest to LPs) until the GP's
  *    cumulative carry equals `carry_rate × (cumulative distributions − cumulative
- *    contributions)`. `catch_up_rate = 0` means no catch-up tier.
+ *    contributions)`. `catch_up_rate = 0` means no catch-up tier; any other value must be
+ *    greater than `carry_rate` (a value in (0, carry_rate] is rejected, see
+ *    {@link checkCatchUpRate}).
  * 4. Split: `carry_rate` to the GP, the rest to LPs.
  * At the end, if a later capital call left the GP with more than `carry_rate × max(0,
  * total profit)`, the excess is clawed back to the LPs (`gp.clawback`; 0 otherwise).
@@ -315,10 +317,22 @@ function readTerms(input: WaterfallInput): Terms {
   const h = readRate(input.hurdle_rate, 0.08, 'hurdle_rate', 0, 1, false);
   const carry = readRate(input.carry_rate, 0.2, 'carry_rate', 0, 1, true);
   const c = readRate(input.catch_up_rate, 1.0, 'catch_up_rate', 0, 1, false);
-  if (c !== 0 && c <= carry) {
-    throw new FinanceInputError('catch_up_rate', `must be 0 (no catch-up) or above carry_rate (${carry}), got ${c}`);
-  }
+  checkCatchUpRate(c, carry, 'catch_up_rate');
   return { h, c, carry };
+}
+
+/**
+ * The catch-up rule shared by `waterfall()` and fund validation: the catch-up rate is 0 (no
+ * catch-up tier) or strictly greater than the carry rate. A rate in (0, carry] is rejected:
+ * a catch-up paying the GP no more than the carry share of each dollar could never bring
+ * the GP up to `carry × profit`.
+ *
+ * @throws FinanceInputError naming `field`
+ */
+export function checkCatchUpRate(catchUp: number, carry: number, field: string): void {
+  if (catchUp !== 0 && !(catchUp > carry)) {
+    throw new FinanceInputError(field, `must be 0 (no catch-up) or greater than the carry rate ${carry}, got ${catchUp}`);
+  }
 }
 
 function readEvents(input: WaterfallInput): Event[] {

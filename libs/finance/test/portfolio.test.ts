@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exampleFund, FinanceInputError, generatePortfolio, portfolioMetrics, validateFund } from '../src/index.js';
 import type { Fund, Loan } from '../src/index.js';
+import { expectInputError } from './helpers.js';
 
 describe('exampleFund', () => {
   it('is the $100M default fund of MODEL.md with avg_loan_size 250,000 explicit and passes validation', () => {
@@ -130,5 +131,110 @@ describe('portfolioMetrics', () => {
     const fund = exampleFund();
     const loan = { id: 'c', loan_amount: Number.NaN, property_value: 1, ltv: 0.5, zone: 'green', appreciation_rate: 0, origination_year: 0, exit_year: 1, will_be_reinvested: false } as Loan;
     expect(() => portfolioMetrics(fund, [loan])).toThrow(/loans.0.loan_amount/);
+  });
+});
+
+describe('generatePortfolio — deterministic draws (zero standard deviations)', () => {
+  const fixed = (patch: (f: Fund) => void = () => {}): Fund => {
+    const f = exampleFund();
+    f.size = 1_100_000;
+    f.operations.deployment_ratio = 1;
+    f.loan_parameters.loan_size_std_dev = 0;
+    f.loan_parameters.ltv_std_dev = 0;
+    f.loan_parameters.early_exit_probability = 0;
+    f.loan_parameters.exit_year_std_dev = 0;
+    patch(f);
+    return f;
+  };
+
+  it('draws loans until less than min_loan_size remains, cutting the last one to the remainder', () => {
+    const p = generatePortfolio(fixed(), { seed: 1 });
+    expect(p.loans.map((l) => l.loan_amount)).toStrictEqual([250_000, 250_000, 250_000, 250_000, 100_000]);
+    expect(p.loans.map((l) => l.id)).toStrictEqual(['loan-0001', 'loan-0002', 'loan-0003', 'loan-0004', 'loan-0005']);
+    // Originations at j/N of the 3-year deployment period; hold = avg_exit_year = 7.
+    p.loans.forEach((l, j) => {
+      expect(l.origination_year).toBeCloseTo((3 * j) / 5, 12);
+      expect(l.exit_year).toBeCloseTo((3 * j) / 5 + 7, 12);
+      expect(l.ltv).toBe(0.65);
+      expect(l.property_value).toBeCloseTo(l.loan_amount / 0.65, 6);
+      expect(l.will_be_reinvested).toBe(false);
+      expect(l.appreciation_rate).toBe(exampleFund().zone_parameters[l.zone].appreciation_rate);
+    });
+    const stop = generatePortfolio(fixed((f) => (f.loan_parameters.min_loan_size = 150_000)), { seed: 1 });
+    expect(stop.loans.map((l) => l.loan_amount)).toStrictEqual([250_000, 250_000, 250_000, 250_000]);
+  });
+
+  it('clips the holding period to [min_hold_years, loan_term_years] and marks loans back within the reinvestment period', () => {
+    const short = generatePortfolio(fixed((f) => Object.assign(f.loan_parameters, { avg_exit_year: 0.2, min_hold_years: 1 })), { seed: 1 });
+    short.loans.forEach((l) => expect(l.exit_year - l.origination_year).toBeCloseTo(1, 12));
+    expect(short.loans.map((l) => l.will_be_reinvested)).toStrictEqual(short.loans.map((l) => l.exit_year <= 5));
+    const long = generatePortfolio(fixed((f) => Object.assign(f.loan_parameters, { avg_exit_year: 12, loan_term_years: 8 })), { seed: 1 });
+    long.loans.forEach((l) => expect(l.exit_year - l.origination_year).toBeCloseTo(8, 12));
+  });
+
+  it('draws early exits uniformly between min_hold_years and avg_exit_year', () => {
+    const f = exampleFund();
+    Object.assign(f.loan_parameters, { early_exit_probability: 1, min_hold_years: 2, avg_exit_year: 6 });
+    const holds = generatePortfolio(f, { seed: 5 }).loans.map((l) => l.exit_year - l.origination_year);
+    expect(Math.min(...holds)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...holds)).toBeLessThanOrEqual(6);
+    const mean = holds.reduce((s, h) => s + h, 0) / holds.length;
+    expect(Math.abs(mean - 4)).toBeLessThan(4 * (4 / Math.sqrt(12)) / Math.sqrt(holds.length));
+    // Without early exits: Normal(avg_exit_year, exit_year_std_dev) clipped.
+    Object.assign(f.loan_parameters, { early_exit_probability: 0, avg_exit_year: 5, exit_year_std_dev: 1 });
+    const normal = generatePortfolio(f, { seed: 5 }).loans.map((l) => l.exit_year - l.origination_year);
+    const m2 = normal.reduce((s, h) => s + h, 0) / normal.length;
+    expect(Math.abs(m2 - 5)).toBeLessThan(4 / Math.sqrt(normal.length));
+    expect(normal.some((h) => h < 4)).toBe(true);
+  });
+
+  it('never assigns a zone whose allocation is 0', () => {
+    const f = exampleFund();
+    f.loan_parameters.zone_allocations = { green: 0, orange: 0.5, red: 0.5 };
+    const zones = new Set(generatePortfolio(f, { seed: 2 }).loans.map((l) => l.zone));
+    expect([...zones].sort()).toStrictEqual(['orange', 'red']);
+    f.loan_parameters.zone_allocations = { green: 0, orange: 0, red: 1 };
+    expect(new Set(generatePortfolio(f, { seed: 2 }).loans.map((l) => l.zone))).toStrictEqual(new Set(['red']));
+  });
+
+  it('refuses a min_loan_size that would need more than a million loans', () => {
+    const f = exampleFund();
+    f.size = 1e12;
+    f.loan_parameters.min_loan_size = 100_000;
+    f.loan_parameters.avg_loan_size = 200_000;
+    expectInputError(() => generatePortfolio(f, { seed: 1 }), 'loan_parameters.min_loan_size');
+  });
+});
+
+describe('portfolioMetrics edge cases', () => {
+  it('reports zeros and no IRR for an empty portfolio, and no IRR when nothing comes back', () => {
+    const fund = exampleFund();
+    expect(portfolioMetrics(fund, [])).toStrictEqual({ total_initial_value: 0, total_loan_amount: 0, average_ltv: 0, weighted_appreciation_rate: 0, expected_irr: null, expected_multiple: 0 });
+    fund.zone_parameters.red.appreciation_rate = -0.5;
+    fund.loan_parameters.appreciation_share_method = 'fixed';
+    fund.loan_parameters.appreciation_share_rate = 1;
+    // A(1 + r) + (V − V0) = 10,500 + 1,000,000·(e^{−0.5} − 1) < 0: the payoff is floored at
+    // 0, nothing comes back and no rate solves NPV = 0.
+    const lost: Loan = { id: 'z', loan_amount: 10_000, property_value: 1_000_000, ltv: 0.01, zone: 'red', appreciation_rate: -0.5, origination_year: 0, exit_year: 1, will_be_reinvested: true };
+    const m = portfolioMetrics(fund, [lost]);
+    expect(m.expected_irr).toBeNull();
+    expect(m.expected_multiple).toBe(0);
+  });
+
+  it('weights ltv and appreciation by advance', () => {
+    const fund = exampleFund();
+    const a: Loan = { id: 'a', loan_amount: 100_000, property_value: 200_000, ltv: 0.5, zone: 'green', appreciation_rate: 0.05, origination_year: 0, exit_year: 2, will_be_reinvested: true };
+    const b: Loan = { id: 'b', loan_amount: 300_000, property_value: 375_000, ltv: 0.8, zone: 'red', appreciation_rate: 0.01, origination_year: 1, exit_year: 4, will_be_reinvested: true };
+    const m = portfolioMetrics(fund, [a, b]);
+    expect(m.average_ltv).toBeCloseTo((0.5 * 1 + 0.8 * 3) / 4, 12);
+    expect(m.weighted_appreciation_rate).toBeCloseTo((0.05 * 1 + 0.01 * 3) / 4, 12);
+    expect(m.total_initial_value).toBe(575_000);
+    expect(m.total_loan_amount).toBe(400_000);
+    // Dated flows −A at origination, +P at exit: NPV at expected_irr is zero.
+    const P = (l: Loan, mu: number) => l.loan_amount * (1 + 0.05 * (l.exit_year - l.origination_year)) + l.ltv * l.property_value * (Math.exp(mu * (l.exit_year - l.origination_year)) - 1);
+    const r = m.expected_irr!;
+    const npv = -100_000 + P(a, 0.05) / (1 + r) ** 2 - 300_000 / (1 + r) + P(b, 0.01) / (1 + r) ** 4;
+    expect(Math.abs(npv)).toBeLessThan(1e-6);
+    expect(m.expected_multiple).toBeCloseTo((P(a, 0.05) + P(b, 0.01)) / 400_000, 12);
   });
 });

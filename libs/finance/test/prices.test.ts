@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FinanceInputError, pricePaths } from '../src/index.js';
+import { cholesky3, FinanceInputError, pricePaths } from '../src/index.js';
+import { expectInputError } from './helpers.js';
 
 // Reference: closed-form moments of the lognormal law of GBM terminal values
 // (Hull, "Options, Futures and Other Derivatives", §15.1): ln S_T ~ N(ln S0 + (μ−σ²/2)T, σ²T).
@@ -64,5 +65,53 @@ describe('pricePaths', () => {
       expect((e as FinanceInputError).field).toBe('paths');
     }
     expect(() => pricePaths({ ...base, stepsPerYear: 0.5 })).toThrow(/stepsPerYear/);
+  });
+
+  it('runs round(years × stepsPerYear) steps from start (default 1)', () => {
+    // Zero volatility: S(T) = S0·e^{μ·steps/stepsPerYear}, so the step count is visible.
+    const v = pricePaths({ annualDrift: 0.1, annualVolatility: 0, years: 1.1, stepsPerYear: 4, paths: 1, seed: 1 });
+    expect(v[0]).toBeCloseTo(Math.exp(0.1 * 4 / 4), 12); // round(4.4) = 4 steps
+    expect(pricePaths({ annualDrift: 0.1, annualVolatility: 0, years: 0, stepsPerYear: 12, paths: 2, seed: 1, start: 3 })[1]).toBe(3);
+  });
+
+  it('names every invalid option', () => {
+    const base = { annualDrift: 0.05, annualVolatility: 0.1, years: 1, stepsPerYear: 12, paths: 10, seed: 1 };
+    expectInputError(() => pricePaths({ ...base, annualDrift: 6 }), 'annualDrift');
+    expectInputError(() => pricePaths({ ...base, annualVolatility: 5.1 }), 'annualVolatility');
+    expectInputError(() => pricePaths({ ...base, years: -1 }), 'years');
+    expectInputError(() => pricePaths({ ...base, years: 101 }), 'years');
+    expectInputError(() => pricePaths({ ...base, stepsPerYear: 366 }), 'stepsPerYear');
+    expectInputError(() => pricePaths({ ...base, paths: 0 }), 'paths');
+    expectInputError(() => pricePaths({ ...base, paths: 2.5 }), 'paths');
+    expectInputError(() => pricePaths({ ...base, seed: -1 }), 'seed');
+    expectInputError(() => pricePaths({ ...base, start: -1 }), 'start');
+    expect(() => pricePaths({ ...base, stepsPerYear: 2.5 })).toThrow('stepsPerYear: must be an integer in [1, 365], got 2.5');
+    expect(() => pricePaths({ ...base, years: Number.NaN })).toThrow('years: must be a finite number in [0, 100], got NaN');
+  });
+});
+
+describe('cholesky3 (zone correlation factor)', () => {
+  const product = (l: Float64Array) => {
+    const c: number[] = [];
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) c.push(l[i * 3] * l[j * 3] + l[i * 3 + 1] * l[j * 3 + 1] + l[i * 3 + 2] * l[j * 3 + 2]);
+    return c;
+  };
+
+  it('returns a lower-triangular L with L·Lᵀ = C for a positive-definite matrix', () => {
+    const l = cholesky3(0.8, 0.7, 0.8);
+    expect([l[1], l[2], l[5]]).toStrictEqual([0, 0, 0]);
+    const c = product(l);
+    [1, 0.8, 0.7, 0.8, 1, 0.8, 0.7, 0.8, 1].forEach((x, i) => expect(c[i]).toBeCloseTo(x, 12));
+    expect(l[0]).toBe(1);
+    expect(l[4]).toBeCloseTo(0.6, 12);
+  });
+
+  it('handles semi-definite matrices by flooring pivots at 0 (perfectly correlated zones)', () => {
+    const l = cholesky3(1, 1, 1);
+    expect(Array.from(l).every(Number.isFinite)).toBe(true);
+    product(l).forEach((x) => expect(x).toBeCloseTo(1, 12));
+    const m = cholesky3(1, 0.5, 0.5);
+    const c = product(m);
+    [1, 1, 0.5, 1, 1, 0.5, 0.5, 0.5, 1].forEach((x, i) => expect(c[i]).toBeCloseTo(x, 12));
   });
 });

@@ -16,19 +16,19 @@ describe('simulation closed form (zero volatility, no defaults, fixed exit)', ()
     expect(led.calls).toEqual([500_000, 20_000, 20_000, 20_000, 20_000, 0]);
     expect(led.advances).toEqual([500_000, 0, 0, 0, 0, 0]);
     expect(led.proceeds[5]).toBeCloseTo(P, 6);
-    expect(led.managementFees).toEqual([0, 20_000, 20_000, 20_000, 20_000, 20_000]);
+    expect(led.management_fees).toEqual([0, 20_000, 20_000, 20_000, 20_000, 20_000]);
     expect(led.distributions[5]).toBeCloseTo(P - 20_000, 6);
     expect(sum(led.distributions.slice(0, 5))).toBe(0);
     // Hurdle: 500k·1.08^5 + 20k·(1.08^4+1.08^3+1.08^2+1.08) = 831,996 > 747,013 → no carry.
     expect(sum(led.carry)).toBe(0);
-    expect(led.lpDistributions[5]).toBeCloseTo(P - 20_000, 6);
-    expect(led.gpOriginationFees).toBeCloseTo(15_000, 9);
+    expect(led.lp_distributions[5]).toBeCloseTo(P - 20_000, 6);
+    expect(led.gp_origination_fees).toBeCloseTo(15_000, 9);
     const lpIrr = bisectIrr([-500_000, -20_000, -20_000, -20_000, -20_000, P - 20_000]);
     expect(led.irr.lp).toBeCloseTo(lpIrr, 9);
     expect(led.irr.fund).toBeCloseTo(lpIrr, 9);
     expect(led.irr.gross).toBeCloseTo(Math.pow(P / 500_000, 1 / 5) - 1, 9);
     expect(led.cash[5]).toBeCloseTo(0, 6);
-    expect(led.conservationError).toBeLessThan(1e-12);
+    expect(led.conservation_error).toBeLessThan(1e-12);
     // NAV: cash 0 and the loan marked at A(1 + 0.05·t) + 0.5·V0·(e^{μt} − 1).
     for (let t = 1; t < 5; t++) expect(led.nav[t]).toBeCloseTo(500_000 * (1 + 0.05 * t) + 500_000 * (Math.exp(0.05 * t) - 1), 4);
   });
@@ -43,8 +43,8 @@ describe('simulation closed form (zero volatility, no defaults, fixed exit)', ()
     const D = P - 20_000;
     const carry = 0.2 * (0.9 * D - 0.9 * 580_000);
     expect(sum(led.carry)).toBeCloseTo(carry, 4);
-    expect(led.lpDistributions[5]).toBeCloseTo(0.9 * D - carry, 4);
-    expect(led.gpDistributions[5]).toBeCloseTo(0.1 * D + carry, 4);
+    expect(led.lp_distributions[5]).toBeCloseTo(0.9 * D - carry, 4);
+    expect(led.gp_distributions[5]).toBeCloseTo(0.1 * D + carry, 4);
     const lpFlows = [-450_000, -18_000, -18_000, -18_000, -18_000, 0.9 * D - carry];
     expect(led.irr.lp).toBeCloseTo(bisectIrr(lpFlows), 9);
     const gpFlows = [-50_000, -2_000, -2_000, -2_000, -2_000, 0.1 * D + carry];
@@ -57,9 +57,9 @@ describe('simulation closed form (zero volatility, no defaults, fixed exit)', ()
     const fund = tinyFund({ mu: 0.05, recipient: 'fund' });
     const led = simulatePath(fund, { seed: 1, path: 0, granularity: 'yearly', portfolio: oneLoanPortfolio() });
     expect(led.calls[0]).toBeCloseTo(485_000, 9);
-    expect(led.fundFeeIncome[0]).toBeCloseTo(15_000, 9);
-    expect(led.gpOriginationFees).toBe(0);
-    expect(led.conservationError).toBeLessThan(1e-12);
+    expect(led.fund_fee_income[0]).toBeCloseTo(15_000, 9);
+    expect(led.gp_origination_fees).toBe(0);
+    expect(led.conservation_error).toBeLessThan(1e-12);
   });
 
   it('gives the same result on every path and a degenerate (zero-sd) distribution in the summary', () => {

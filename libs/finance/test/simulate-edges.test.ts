@@ -12,7 +12,7 @@ describe('simulation edge cases', () => {
       expect(l.advances[l.periods]).toBe(0);
       // Every loan advanced before the term is sold at the term: its proceeds are booked.
       expect(sum(l.proceeds)).toBeGreaterThan(0.9 * sum(l.advances));
-      expect(l.conservationError).toBeLessThan(1e-9);
+      expect(l.conservation_error).toBeLessThan(1e-9);
     }
     const s = simulateFund(fund, { paths: 20, seed: 2, granularity: 'yearly' });
     expect(s.unfunded_loans).toBeGreaterThan(200);

@@ -33,11 +33,11 @@ describe('in-loop waterfall matches waterfall() on the same flows', () => {
         });
         const tol = 1e-7 * sum(l.distributions);
         expect(Math.abs(ref.gp.total - sum(l.carry))).toBeLessThan(tol);
-        expect(Math.abs(ref.lp.total - sum(l.lpDistributions))).toBeLessThan(tol);
+        expect(Math.abs(ref.lp.total - sum(l.lp_distributions))).toBeLessThan(tol);
         ref.tiers.forEach((row, i) => {
           const k = dists[i].k;
           expect(Math.abs(row.gp_total - l.carry[k])).toBeLessThan(tol);
-          expect(Math.abs(row.lp_total - l.lpDistributions[k])).toBeLessThan(tol);
+          expect(Math.abs(row.lp_total - l.lp_distributions[k])).toBeLessThan(tol);
         });
         if (ref.gp.total > 0) withCarry++;
       }
