@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { vitestConfig } from '../../vitest.shared.js';
 
@@ -23,6 +24,13 @@ class QuickestFirst extends BaseSequencer {
 }
 
 const config = vitestConfig();
-if (process.env.STRYKER_MUTATOR_WORKER !== undefined) config.test = { ...config.test, sequence: { sequencer: QuickestFirst } };
+if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
+  const setupFiles = [config.test?.setupFiles ?? []].flat();
+  config.test = {
+    ...config.test,
+    sequence: { sequencer: QuickestFirst },
+    setupFiles: [...setupFiles, fileURLToPath(new URL('./vitest-stryker-coverage.ts', import.meta.url))],
+  };
+}
 
 export default config;

@@ -73,6 +73,8 @@ describe('catch_up_rate: 0 or strictly above the carry rate', () => {
     const e = inputError(() => sensitivity(fund, { parameters: [{ parameter: 'hurdle_rate' }, { parameter: 'performance_fee_rate' }], paths: 5, seed: 1, granularity: 'yearly' }));
     expect(e?.field).toBe('parameters.1.high');
     expect(e?.message).toMatch(/fee_structure\.catch_up_rate/);
+    const low = inputError(() => sensitivity(fund, { parameters: [{ parameter: 'performance_fee_rate', low: 0.05, high: -0.05 }], paths: 5, seed: 1, granularity: 'yearly' }));
+    expect(low?.field).toBe('parameters.0.low');
     // Moving carry down (0.15 < 0.22) is fine.
     const r = sensitivity(fund, { parameters: [{ parameter: 'performance_fee_rate', high: 0.01 }], paths: 5, seed: 1, granularity: 'yearly' });
     expect(r.rows).toHaveLength(1);

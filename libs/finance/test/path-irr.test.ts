@@ -143,6 +143,21 @@ describe('pathIrr (per-path periodic IRR)', () => {
     expect(pathIrr(Float64Array.of(0, 0), 2)).toBeNaN();
   });
 
+  it('returns NaN when no root lies on the side of 0 given by the total profit', () => {
+    // −100 + 300v − 201v²: roots at r ≈ 1% and r ≈ 99%, but the flows lose money (Σ = −1),
+    // so no negative rate solves it.
+    expect(pathIrr(Float64Array.of(-100, 300, -201), 3)).toBeNaN();
+    // Two positive roots (10% and 20%) with a profit: the one closest to 0.
+    expect(pathIrr(Float64Array.of(100, -230, 132), 3)).toBeCloseTo(0.1, 12);
+  });
+
+  it('searches rates from −1 + 1e−12 up to 10^6 per period', () => {
+    expect(pathIrr(Float64Array.of(-1, 9e5), 2)).toBeCloseTo(899_999, 6);
+    expect(pathIrr(Float64Array.of(-1, 2e6), 2)).toBeNaN();
+    expect(pathIrr(Float64Array.of(-1, 1e-11), 2)).toBeCloseTo(-1 + 1e-11, 20);
+    expect(pathIrr(Float64Array.of(-1, 1e-13), 2)).toBeNaN();
+  });
+
   it('only reads the first `length` entries of a reused buffer', () => {
     const buf = Float64Array.of(-100, 110, Number.NaN, 1e9);
     expect(pathIrr(buf, 2)).toBeCloseTo(0.1, 12);

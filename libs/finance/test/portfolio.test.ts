@@ -41,9 +41,11 @@ describe('validateFund', () => {
 
 describe('generatePortfolio', () => {
   const fund = exampleFund();
-  const p = generatePortfolio(fund, { seed: 123 });
+  // Generated inside each test (not at collection time), so mutation testing sees it.
+  const generate = () => generatePortfolio(fund, { seed: 123 });
 
   it('deploys size × deployment_ratio in about 340 loans (MODEL.md §4)', () => {
+    const p = generate();
     const total = p.loans.reduce((s, l) => s + l.loan_amount, 0);
     expect(total).toBeLessThanOrEqual(85_000_000 + 1e-6);
     expect(total).toBeGreaterThan(85_000_000 - 100_000);
@@ -53,6 +55,7 @@ describe('generatePortfolio', () => {
   });
 
   it('respects size and ltv clips, A = ltv·V0, and spreads originations over 3 years', () => {
+    const p = generate();
     for (const l of p.loans.slice(0, -1)) {
       expect(l.loan_amount).toBeGreaterThanOrEqual(100_000);
       expect(l.loan_amount).toBeLessThanOrEqual(500_000);
@@ -71,6 +74,7 @@ describe('generatePortfolio', () => {
   });
 
   it('matches zone_allocations by advance amount within one loan size', () => {
+    const p = generate();
     const total = p.metrics.total_loan_amount;
     for (const [zone, target] of Object.entries(fund.loan_parameters.zone_allocations)) {
       const amt = p.loans.filter((l) => l.zone === zone).reduce((s, l) => s + l.loan_amount, 0);
@@ -79,6 +83,7 @@ describe('generatePortfolio', () => {
   });
 
   it('is reproducible for a seed and differs across seeds', () => {
+    const p = generate();
     expect(generatePortfolio(fund, { seed: 123 })).toStrictEqual(p);
     expect(generatePortfolio(fund, { seed: 124 }).loans[0]).not.toStrictEqual(p.loans[0]);
   });

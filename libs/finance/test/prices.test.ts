@@ -18,10 +18,12 @@ describe('pricePaths', () => {
   const sigma = 0.2;
   const T = 5;
   const S0 = 100;
-  const n = 200_000;
-  const values = pricePaths({ annualDrift: mu, annualVolatility: sigma, years: T, stepsPerYear: 12, paths: n, seed: 42, start: S0 });
+  const n = 100_000;
+  // Drawn inside each test (not at collection time), so mutation testing sees it.
+  const draw = () => pricePaths({ annualDrift: mu, annualVolatility: sigma, years: T, stepsPerYear: 12, paths: n, seed: 42, start: S0 });
 
   it('matches the lognormal mean S0·e^{μT} within 3 standard errors', () => {
+    const values = draw();
     let s = 0;
     for (const v of values) s += v;
     const mean = s / n;
@@ -31,6 +33,7 @@ describe('pricePaths', () => {
   });
 
   it('matches the median and the 5th/95th percentiles within 3 standard errors', () => {
+    const values = draw();
     const sorted = Float64Array.from(values).sort();
     const m = Math.log(S0) + (mu - 0.5 * sigma * sigma) * T;
     const s = sigma * Math.sqrt(T);

@@ -8,15 +8,18 @@ const json = (s: SimulationSummary) => JSON.parse(JSON.stringify(s));
 describe('simulateFund reproducibility and shard invariance', () => {
   const fund = exampleFund();
   const N = 60;
-  const whole = simulateFund(fund, { paths: N, seed: 2024, granularity: 'monthly' });
+  // Computed inside each test (not at collection time), so mutation testing sees it.
+  const simulateWhole = () => simulateFund(fund, { paths: N, seed: 2024, granularity: 'monthly' });
 
   it('is reproducible for the same inputs and differs for another seed', () => {
+    const whole = simulateWhole();
     expect(json(simulateFund(fund, { paths: N, seed: 2024, granularity: 'monthly' }))).toStrictEqual(json(whole));
     const other = simulateFund(fund, { paths: N, seed: 2025, granularity: 'monthly' });
     expect(other.lp.irr.mean).not.toBe(whole.lp.irr.mean);
   });
 
   it('merges uneven shards in any order into a bit-identical summary', () => {
+    const whole = simulateWhole();
     const cuts = [[0, 1], [1, 25], [25, 47], [47, 60]] as [number, number][];
     const parts = cuts.map((r) => simulateFund(fund, { paths: N, seed: 2024, granularity: 'monthly', path_range: r }));
     expect(json(mergeSummaries([parts[2], parts[0], parts[3], parts[1]]))).toStrictEqual(json(whole));
@@ -25,6 +28,7 @@ describe('simulateFund reproducibility and shard invariance', () => {
   });
 
   it('merges equal shards, and merges of merges, into the same summary', () => {
+    const whole = simulateWhole();
     const parts: SimulationSummary[] = [];
     for (let s = 0; s < N; s += 20) parts.push(simulateFund(fund, { paths: N, seed: 2024, granularity: 'monthly', path_range: [s, s + 20] }));
     const left = mergeSummaries(parts.slice(0, 2));

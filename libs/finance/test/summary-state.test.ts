@@ -39,6 +39,33 @@ describe('exact mergeable statistics', () => {
     expect(st.sum_sq).toBe((BigInt(n) * 4_000_000_000_000_000_000n).toString());
   });
 
+  it('keeps sums exact for values beyond 2^31 after quantisation (large dollar amounts)', () => {
+    // 3,000 values of about 1e12: their squares overflow 2^53 long before 3,000 of them
+    // are summed, so they must go through the BigInt path.
+    const s = new ExactSum(1);
+    let ref = 0n;
+    let refSq = 0n;
+    for (let i = 0; i < 3000; i++) {
+      const q = 1e12 + i * 7_919;
+      s.add(q);
+      ref += BigInt(q);
+      refSq += BigInt(q) * BigInt(q);
+    }
+    const st = s.toState();
+    expect(st.sum).toBe(ref.toString());
+    expect(st.sum_sq).toBe(refSq.toString());
+  });
+
+  it('flushes the double accumulators before they pass 2^53 (more than 2^22 values near 2^31)', () => {
+    const s = new ExactSum(1);
+    const n = 2 ** 22 + 10;
+    const q = 2 ** 31 - 1;
+    for (let i = 0; i < n; i++) s.add(q);
+    const st = s.toState();
+    expect(st.sum).toBe((BigInt(n) * BigInt(q)).toString());
+    expect(st.sum_sq).toBe((BigInt(n) * BigInt(q) * BigInt(q)).toString());
+  });
+
   it('gives the mean and sample sd of a known sample (1…10: mean 5.5, sd √(55/6))', () => {
     const a = new ScalarAccumulator(0, 0.01, 2000, 2 ** 24);
     for (let i = 1; i <= 10; i++) a.add(i);
@@ -110,8 +137,10 @@ describe('merging and reading histogram states', () => {
     }
     const lowHigh = mergeScalar(acc(0, 1, [9.5]), acc(0, 1, [0.5, -3]));
     expect(lowHigh).toMatchObject({ count: 3, min: -3, max: 9.5, hist: { offset: 0, counts: [2, 0, 0, 0, 0, 0, 0, 0, 0, 1] } });
-    // Values beyond the range are clamped into the edge bins.
+    // Values beyond the range are clamped into the edge bins, the top edge itself included.
     expect(acc(0, 1, [250]).hist).toMatchObject({ offset: 99, counts: [1] });
+    expect(acc(0, 1, [100]).hist).toMatchObject({ offset: 99, counts: [1] });
+    expect(acc(0, 1, [-0.5]).hist).toMatchObject({ offset: 0, counts: [1] });
   });
 
   it('reads percentiles and tail means by linear interpolation inside a bin, bounded by min and max', () => {
@@ -120,7 +149,7 @@ describe('merging and reading histogram states', () => {
     expect(histPercentile(s.hist, 4, 0.25, s.min!, s.max!)).toBe(2.25);
     expect(histPercentile(s.hist, 4, 0, s.min!, s.max!)).toBe(2.25); // bounded by the minimum
     expect(histPercentile(s.hist, 4, 1, s.min!, s.max!)).toBe(2.9); // bounded by the maximum
-    expect(histPercentile(s.hist, 0, 0.5, 0, 0)).toBe(0);
+    expect(histPercentile(s.hist, 0, 0.5, 2, 3)).toBe(0); // no values: 0, not a bin of the histogram
     expect(histPercentile({ lo: 0, width: 1, offset: 0, counts: [] }, 3, 0.5, 0, 0)).toBe(0);
     // Tail mean: midpoints (clamped into [min, max]) weighted by the mass taken from each bin.
     const t = acc(0, 1, [0.2, 1.5, 1.6, 5.5]);

@@ -185,6 +185,90 @@ describe('waterfall input validation', () => {
   });
 });
 
+describe('waterfall — ordering, later contributions, edge terms', () => {
+  it('books distributions in date order whatever the input order, and a same-day contribution first', () => {
+    const r = waterfall({
+      structure: 'european',
+      hurdle_rate: 0,
+      contributions: [{ date: '2021-01-01', amount: 100 }, { date: '2023-01-01', amount: 50 }],
+      distributions: [
+        { date: '2024-01-01', amount: 60 },
+        { date: '2022-01-01', amount: 80 },
+        { date: '2023-01-01', amount: 90 },
+      ],
+    });
+    expect(r.tiers.map((t) => t.date)).toStrictEqual(['2022-01-01', '2023-01-01', '2024-01-01']);
+    // 2022: 80 of the 100 returned. 2023: the 50 called that day counts first, so 70 of
+    // capital (20 + 50) is returned and the other 20 is split 16/4 (no hurdle, nothing to
+    // catch up on). 2024: 60 split 48/12. GP = 16 = 20% of the 80 profit.
+    expect(r.tiers[0]).toMatchObject({ return_of_capital: 80, gp_total: 0 });
+    expect(r.tiers[1].return_of_capital).toBeCloseTo(70, 12);
+    expect(r.tiers[1].gp_total).toBeCloseTo(4, 12);
+    expect(r.gp.total).toBeCloseTo(0.2 * (230 - 150), 12);
+  });
+
+  it('owes the preferred return again on capital called after a split', () => {
+    // 100 in 2021, 200 out 2022-01-01 (100 RoC, 8 pref, 2 catch-up, 90 split 72/18): LPs
+    // received 72 more than the hurdle (account −72). 100 more the next day (account ≈ 28,
+    // ≈ 30.2 a year later). 150 out 2023: 100 RoC, no pref left (≈ −69.8), profit so far 100
+    // → GP already holds 20, so no catch-up; split 50 → GP 10, LP 40. GP 30 = 20% of 150.
+    const r = waterfall({
+      structure: 'european',
+      contributions: [{ date: '2021-01-01', amount: 100 }, { date: '2022-01-02', amount: 100 }],
+      distributions: [{ date: '2022-01-01', amount: 200 }, { date: '2023-01-01', amount: 150 }],
+    });
+    expect(r.tiers[1].return_of_capital).toBeCloseTo(100, 10);
+    expect(r.tiers[1].preferred_return).toBe(0);
+    expect(r.tiers[1].gp_catch_up).toBe(0);
+    expect(r.tiers[1].gp_total).toBeCloseTo(10, 10);
+    expect(r.gp.total).toBeCloseTo(30, 10);
+  });
+
+  it('gives everything to the LPs with neither carry nor catch-up, and lists no deal on untagged rows', () => {
+    const r = waterfall({ structure: 'european', carry_rate: 0, catch_up_rate: 0, contributions: [{ date: '2021-01-01', amount: 100 }], distributions: [{ date: '2022-01-01', amount: 200 }] });
+    expect(r.gp.total).toBe(0);
+    expect(r.lp.total).toBe(200);
+    expect(r.tiers[0]).toStrictEqual({
+      date: '2022-01-01', amount: 200, return_of_capital: 100, preferred_return: 8, lp_catch_up: 0, gp_catch_up: 0, lp_split: 92, gp_carried_interest: 0,
+      clawback: 0, lp_total: 200, gp_total: 0, lp_cumulative: 200, gp_cumulative: 0,
+    });
+  });
+
+  it('keeps untagged flows apart from a deal whatever its name (American)', () => {
+    const r = waterfall({
+      structure: 'american',
+      contributions: [{ date: '2021-01-01', amount: 50, deal: '' }, { date: '2021-01-01', amount: 50 }],
+      distributions: [{ date: '2022-01-01', amount: 100, deal: '' }, { date: '2023-01-01', amount: 25 }],
+    });
+    // Same as the worked example with deals A and B: carry 10 on the winner, 5 clawed back.
+    expect(r.tiers[0].gp_total).toBeCloseTo(10, 10);
+    expect(r.gp.clawback).toBeCloseTo(5, 10);
+  });
+
+  it('accepts the edges of the rate ranges and zero amounts', () => {
+    const flows = { contributions: [{ date: '2021-01-01', amount: 100 }, { date: '2021-06-01', amount: 0 }], distributions: [{ date: '2022-01-01', amount: 0 }, { date: '2022-01-01', amount: 200 }] };
+    expect(waterfall({ structure: 'european', hurdle_rate: 1, carry_rate: 0, catch_up_rate: 1, ...flows }).lp.preferred_return).toBeCloseTo(100, 10);
+    expect(waterfall({ structure: 'european', hurdle_rate: 0, carry_rate: 0.99, catch_up_rate: 1, ...flows }).gp.total).toBeCloseTo(99, 9);
+  });
+});
+
+describe('waterfall input errors state field and rule', () => {
+  const base: WaterfallInput = { structure: 'european', contributions: [{ date: '2021-01-01', amount: 100 }], distributions: [{ date: '2022-01-01', amount: 200 }] };
+  it('names the field and the violated rule', () => {
+    expectInputError(() => waterfall(null as unknown as WaterfallInput), 'input');
+    expectInputError(() => waterfall('x' as unknown as WaterfallInput), 'input');
+    expect(() => waterfall({ ...base, structure: 'asian' as 'european' })).toThrow('structure: must be "european" or "american", got asian');
+    expect(() => waterfall({ ...base, carry_rate: 1 })).toThrow('carry_rate: must be a number in [0, 1), got 1');
+    expect(() => waterfall({ ...base, hurdle_rate: 1.01 })).toThrow('hurdle_rate: must be a number in [0, 1], got 1.01');
+    expectInputError(() => waterfall({ ...base, hurdle_rate: '0.1' as unknown as number }), 'hurdle_rate');
+    expect(() => waterfall({ ...base, distributions: {} as unknown as WaterfallFlow[] })).toThrow('distributions: must be an array of { date, amount, deal? }');
+    expect(() => waterfall({ ...base, contributions: [null as unknown as WaterfallFlow] })).toThrow('contributions[0]: must be { date, amount, deal? }');
+    expectInputError(() => waterfall({ ...base, contributions: [5 as unknown as WaterfallFlow] }), 'contributions[0]');
+    expect(() => waterfall({ ...base, contributions: [{ date: '2021-01-01', amount: '5' as unknown as number }] })).toThrow('contributions[0].amount: must be a finite amount >= 0, got 5');
+    expect(() => waterfall({ ...base, distributions: [{ date: '2022-01-01', amount: 5, deal: 7 as unknown as string }] })).toThrow('distributions[0].deal: must be a string when given');
+  });
+});
+
 // ---------------------------------------------------------------------------------------
 // property-based invariants
 // ---------------------------------------------------------------------------------------
