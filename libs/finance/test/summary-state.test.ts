@@ -46,7 +46,7 @@ describe('exact mergeable statistics', () => {
     let ref = 0n;
     let refSq = 0n;
     for (let i = 0; i < 3000; i++) {
-      const q = 1e12 + i * 7_919;
+      const q = (i % 2 === 0 ? 1 : -1) * (1e12 + i * 7_919);
       s.add(q);
       ref += BigInt(q);
       refSq += BigInt(q) * BigInt(q);
@@ -150,14 +150,16 @@ describe('merging and reading histogram states', () => {
     expect(histPercentile(s.hist, 4, 0, s.min!, s.max!)).toBe(2.25); // bounded by the minimum
     expect(histPercentile(s.hist, 4, 1, s.min!, s.max!)).toBe(2.9); // bounded by the maximum
     expect(histPercentile(s.hist, 0, 0.5, 2, 3)).toBe(0); // no values: 0, not a bin of the histogram
-    expect(histPercentile({ lo: 0, width: 1, offset: 0, counts: [] }, 3, 0.5, 0, 0)).toBe(0);
+    expect(histPercentile({ lo: 0, width: 1, offset: 0, counts: [] }, 3, 0.5, 1, 5)).toBe(0);
     // Tail mean: midpoints (clamped into [min, max]) weighted by the mass taken from each bin.
-    const t = acc(0, 1, [0.2, 1.5, 1.6, 5.5]);
+    const t = acc(0, 1, [0.2, 1.5, 1.6, 5.2]);
     expect(histLowerTailMean(t.hist, 4, 0.25, t.min!, t.max!)).toBe(0.5);
     expect(histLowerTailMean(t.hist, 4, 0.5, t.min!, t.max!)).toBe(1);
-    expect(histLowerTailMean(t.hist, 4, 1, t.min!, t.max!)).toBe((0.5 + 1.5 + 1.5 + 5.5) / 4);
+    // The last bin's midpoint 5.5 is above the maximum 5.2: bounded.
+    expect(histLowerTailMean(t.hist, 4, 1, t.min!, t.max!)).toBeCloseTo((0.5 + 1.5 + 1.5 + 5.2) / 4, 12);
     expect(histLowerTailMean(t.hist, 4, 0.125, 0.7, t.max!)).toBe(0.7);
-    expect(histLowerTailMean(t.hist, 0, 0.05, 0, 0)).toBe(0);
+    expect(histLowerTailMean(t.hist, 0, 0.05, 1, 2)).toBe(0);
+    expect(histLowerTailMean({ lo: 0, width: 1, bins: 10, offset: 0, counts: [] }, 3, 0.05, 1, 2)).toBe(0);
   });
 
   it('gives sd 0 for fewer than two values and zeros for none', () => {
