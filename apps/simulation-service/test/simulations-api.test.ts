@@ -322,7 +322,9 @@ describe('progress', () => {
       seen.push({ at: Date.parse(event.time), data: event.data as (typeof seen)[number]['data'] });
     });
     try {
-      const accepted = await t.submit({ fund_id: fund.id, paths: 10_000, seed: 77, granularity: 'yearly' });
+      // 8 monthly shards of 2,500 paths on one worker thread: well over a second of work on
+      // any machine, so several progress slots of 250 ms go by.
+      const accepted = await t.submit({ fund_id: fund.id, paths: 20_000, seed: 77, granularity: 'monthly' });
       const done = await t.waitForEnd(accepted.id);
       expect(done.state).toBe('completed');
       const mine = seen.filter((e) => e.data.id === accepted.id);
@@ -334,7 +336,7 @@ describe('progress', () => {
       expect(mine.some((e) => e.data.eta_seconds !== null)).toBe(true);
       const withPartial = mine.filter((e) => e.data.partial !== undefined);
       expect(withPartial.length).toBeGreaterThan(0);
-      expect(withPartial.every((e) => e.data.partial!.paths % 2_500 === 0 || e.data.partial!.paths === 10_000)).toBe(true);
+      expect(withPartial.every((e) => e.data.partial!.paths % 2_500 === 0 || e.data.partial!.paths === 20_000)).toBe(true);
     } finally {
       await live.stop();
     }
