@@ -36,11 +36,13 @@ export interface BoxQp {
  * Solve {@link BoxQp} from the feasible point `x` (overwritten with the optimum).
  * Variables with `lo === hi` stay pinned at that value.
  *
- * @throws FinanceError (`QP_NOT_CONVERGED`) if the iteration cap is hit (degenerate cycling)
+ * @throws FinanceError (`QP_NOT_CONVERGED`) if the iteration cap is hit (degenerate cycling);
+ *   (`QP_ROWS`) for other than one or two equality rows
  */
 export function solveBoxQp(p: BoxQp, x: Float64Array): void {
   const { n, q, rows, lo, hi } = p;
   const k = rows.length;
+  if (k !== 1 && k !== 2) throw new FinanceError(`box QP takes the budget row and at most one more equality row, got ${k} rows`, 'QP_ROWS');
   // state: 0 free, −1 at lower bound, +1 at upper bound, 2 pinned (lo === hi)
   const state = new Int8Array(n);
   for (let i = 0; i < n; i++) {
@@ -263,43 +265,20 @@ function canFix(i: number, free: Int32Array, m: number, rows: Float64Array[]): b
   return hi - lo > 1e-12 * scale;
 }
 
-/** Solve the k × k system S ν = −t for k ∈ {1, 2, 3…} by Gaussian elimination (k tiny). */
+/** Solve the k × k system S ν = −t for k ∈ {1, 2} (budget row, optional return row). */
 function solveSmall(s: Float64Array, t: Float64Array, out: Float64Array, k: number): void {
   if (k === 1) {
     out[0] = -t[0] / s[0];
     return;
   }
-  if (k === 2) {
-    const det = s[0] * s[3] - s[1] * s[2];
-    if (!(Math.abs(det) > 1e-13 * Math.abs(s[0] * s[3]))) {
-      // the return row is (numerically) constant on the free set: it is implied by the
-      // budget row there, so only the budget multiplier is needed
-      out[0] = -t[0] / s[0];
-      out[1] = 0;
-      return;
-    }
-    out[0] = (-t[0] * s[3] + t[1] * s[1]) / det;
-    out[1] = (-t[1] * s[0] + t[0] * s[2]) / det;
+  const det = s[0] * s[3] - s[1] * s[2];
+  if (!(Math.abs(det) > 1e-13 * Math.abs(s[0] * s[3]))) {
+    // the return row is (numerically) constant on the free set: it is implied by the
+    // budget row there, so only the budget multiplier is needed
+    out[0] = -t[0] / s[0];
+    out[1] = 0;
     return;
   }
-  const a = Float64Array.from(s);
-  const b = Float64Array.from(t, (v) => -v);
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(a[r * k + c]) > Math.abs(a[piv * k + c])) piv = r;
-    if (piv !== c) {
-      for (let j = 0; j < k; j++) [a[c * k + j], a[piv * k + j]] = [a[piv * k + j], a[c * k + j]];
-      [b[c], b[piv]] = [b[piv], b[c]];
-    }
-    for (let r = c + 1; r < k; r++) {
-      const f = a[r * k + c] / a[c * k + c];
-      for (let j = c; j < k; j++) a[r * k + j] -= f * a[c * k + j];
-      b[r] -= f * b[c];
-    }
-  }
-  for (let r = k - 1; r >= 0; r--) {
-    let acc = b[r];
-    for (let j = r + 1; j < k; j++) acc -= a[r * k + j] * out[j];
-    out[r] = acc / a[r * k + r];
-  }
+  out[0] = (-t[0] * s[3] + t[1] * s[1]) / det;
+  out[1] = (-t[1] * s[0] + t[0] * s[2]) / det;
 }

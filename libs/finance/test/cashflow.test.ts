@@ -159,6 +159,32 @@ describe('bad input → FinanceInputError naming the field', () => {
   });
 });
 
+describe('input rules and messages', () => {
+  it('states each rule', () => {
+    expect(() => npv(-1, [1])).toThrow('rate: must be a finite rate > -1, got -1');
+    expectInputError(() => xnpv(Number.NaN, excelFlows), 'rate');
+    expectInputError(() => xirr(excelFlows, -2), 'guess');
+    expect(() => irr([])).toThrow('flows: must contain at least one flow');
+    expect(() => irr('flows' as unknown as number[])).toThrow('flows: must be an array of numbers');
+    expect(() => irr([-1, '2' as unknown as number])).toThrow('flows[1]: must be a finite number, got 2');
+    expect(() => irrPeriodic(new Float64Array(2), 3)).toThrow('length: must be an integer in [1, 2], got 3');
+    expect(() => irrPeriodic(Float64Array.of(-1, Infinity), 2)).toThrow('flows[1]: must be a finite number, got Infinity');
+    expect(() => xirr([])).toThrow('flows: must be a non-empty array of { date, amount }');
+    expect(() => xirr([null as unknown as DatedFlow])).toThrow('flows[0]: must be { date, amount }');
+    expectInputError(() => xirr([5 as unknown as DatedFlow]), 'flows[0]');
+    expect(() => xnpv(0.1, [{ date: '2020-01-01', amount: '1' as unknown as number }])).toThrow('flows[0].amount: must be a finite number, got 1');
+    expect(() => xnpv(0.1, [{ date: '2020-02-30', amount: 1 }])).toThrow('flows[0].date: must be a valid ISO date, got 2020-02-30');
+  });
+
+  it('accepts a single period and ISO date-times (read as their UTC day)', () => {
+    expect(irrPeriodic(Float64Array.of(-1), 1)).toBeNaN();
+    const stamped = excelFlows.map((f) => ({ date: `${f.date as string}T15:30:00Z`, amount: f.amount }));
+    expect(xirr(stamped)).toBeCloseTo(0.37336253351883, 9);
+    expect(xnpv(0.09, stamped)).toBeCloseTo(2086.647602031535, 6);
+    for (const date of ['2020-01-1', 'x2020-01-01', '20200101']) expectInputError(() => xnpv(0.1, [{ date, amount: 1 }]), 'flows[0].date');
+  });
+});
+
 // --- property-based consistency (the original engine reported a fund IRR of −91 % with
 // TVPI 2.0 and an LP IRR of 4 % beside a fund IRR of 25 %; these make that impossible) ---
 

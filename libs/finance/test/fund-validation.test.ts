@@ -29,13 +29,13 @@ const rows: Row[] = [
   ['fee_structure', [null, 5, []], []],
   ['capital_calls', [{}, 'x'], [[]]],
   ['capital_calls.0', [[5], [null]], []],
-  ['capital_calls.0.date', [[{ date: 'soon', amount: 1 }], [{ date: 20250101, amount: 1 }], [{ date: '2025-13-45', amount: 1 }]], [[{ date: '2025-03-31T12:00:00Z', amount: 1 }]]],
+  ['capital_calls.0.date', [[{ date: 'soon', amount: 1 }], [{ date: 20250101, amount: 1 }], [{ date: '2025-13-45', amount: 1 }], [{ date: '2025-01-1', amount: 1 }], [{ date: 'x2025-01-01', amount: 1 }]], [[{ date: '2025-03-31T12:00:00Z', amount: 1 }]]],
   ['capital_calls.0.amount', [[{ date: '2025-01-01', amount: 0 }], [{ date: '2025-01-01', amount: -5 }]], []],
   ['capital_calls', [[{ date: '2025-01-01', amount: 60_000_000 }, { date: '2026-01-01', amount: 40_000_001 }]], [[{ date: '2025-01-01', amount: 60_000_000 }, { date: '2026-01-01', amount: 40_000_000 }]]],
   ['loan_parameters.average_property_value', [0, -1], [1]],
-  ['loan_parameters.average_ltv', [0.009, 1.01], []],
+  ['loan_parameters.average_ltv', [0.009, 1.01, 0.9], [0.85]],
   ['loan_parameters.max_ltv', [0.009, 1.01], [1]],
-  ['loan_parameters.min_ltv', [0.009, 1.01, 0.7], [0.01]],
+  ['loan_parameters.min_ltv', [0.009, 1.01, 0.7], [0.01, 0.65]],
   ['loan_parameters.ltv_std_dev', [-0.01, 0.51], [0, 0.5]],
   ['loan_parameters.avg_loan_size', [0, -1], [1, undefined, null]],
   ['loan_parameters.loan_size_std_dev', [-1], [0]],
@@ -61,6 +61,10 @@ const rows: Row[] = [
   ['zone_parameters.green.default_rate', [-0.01, 1.01], [0, 1]],
   ['zone_parameters.green.recovery_rate', [-0.01, 1.01], [0, 1]],
   ['zone_parameters.red', [null], []],
+  ['zone_parameters', [null], []],
+  ['zone_correlations', [null], []],
+  ['operations', [null], []],
+  ['scenario', [null], []],
   ['zone_correlations.green_orange', [-1.01, 1.01], [0.5]],
   ['zone_correlations.green_red', [-1.01, 1.01], [1]],
   ['zone_correlations.orange_red', [-1.01, 1.01], [0.9]],
@@ -135,6 +139,35 @@ describe('validateFund ranges (one row per field)', () => {
     expect(() => validateFund(f)).not.toThrow();
   });
 
+  it('states the cross-field rule in the message', () => {
+    const cases: [(f: Fund) => void, string][] = [
+      [(f) => (f.fee_structure = null as unknown as Fund['fee_structure']), 'fee_structure: must be an object'],
+      [(f) => (f.time_horizon = 5), 'time_horizon: must be at least the term'],
+      [(f) => (f.capital_calls = {} as unknown as []), 'capital_calls: must be an array'],
+      [(f) => (f.capital_calls = [{ date: '2025-01-01', amount: 1e8 + 1 }]), 'capital_calls: capital calls must not exceed the fund size'],
+      [(f) => (f.capital_calls = [{ date: '2025-13-45', amount: 1 }]), 'capital_calls.0.date: must be an ISO date, got 2025-13-45'],
+      [(f) => (f.capital_calls = [{ date: 'soon', amount: 1 }]), 'capital_calls.0.date: must be an ISO date, got soon'],
+      [(f) => ((f.loan_parameters as { downside_protection: unknown }).downside_protection = 'no'), 'loan_parameters.downside_protection: must be a boolean'],
+      [(f) => (f.loan_parameters.zone_allocations.green = 0.5), 'loan_parameters.zone_allocations: zone allocations must sum to 1 (got 0.9)'],
+      [(f) => (f.loan_parameters.average_ltv = 0.9), 'loan_parameters.average_ltv: average_ltv must not exceed max_ltv'],
+      [(f) => (f.loan_parameters.min_ltv = 0.7), 'loan_parameters.min_ltv: min_ltv must not exceed average_ltv'],
+      [(f) => (f.loan_parameters.min_loan_size = 600_000), 'loan_parameters.min_loan_size: min_loan_size must not exceed max_loan_size'],
+      [(f) => (f.loan_parameters.min_hold_years = 11), 'loan_parameters.min_hold_years: min_hold_years must not exceed loan_term_years'],
+      [(f) => (f.zone_correlations = { green_orange: 0.9, green_red: 0.1, orange_red: 0.9 }), 'zone_correlations: correlation matrix must be positive semi-definite'],
+      [(f) => (f.scenario = { name: 'custom', shocks: {} as unknown as [] }), 'scenario.shocks: must be an array'],
+      [(f) => (f.scenario = { name: 'custom', shocks: [{ from_month: 9, to_month: 3, drift_add: 0, vol_mult: 1, default_mult: 1 }] }), 'scenario.shocks.0.to_month: to_month must not be before from_month'],
+    ];
+    for (const [mutate, message] of cases) {
+      const f = exampleFund();
+      mutate(f);
+      expect(() => validateFund(f)).toThrow(message);
+    }
+    // Semi-definite and definite matrices with unequal correlations are accepted.
+    const ok = exampleFund();
+    ok.zone_correlations = { green_orange: 0.6, green_red: 0.3, orange_red: 0.2 };
+    expect(() => validateFund(ok)).not.toThrow();
+  });
+
   it('states the violated bound in the message', () => {
     const f = exampleFund();
     f.size = 0;
@@ -204,6 +237,13 @@ describe('simulation options', () => {
     expectInputError(() => simulatePath(fund, { seed: 1.5, path: 0, granularity: 'yearly' }), 'seed');
     expectInputError(() => simulatePath(fund, { seed: 1, path: 0, granularity: 'weekly' as 'yearly' }), 'granularity');
     expect(() => generatePortfolio(fund, { seed: 0.5 })).toThrow(FinanceInputError);
+  });
+
+  it('rejects non-object options and portfolios with a message', () => {
+    expect(() => simulateFund(fund, 5 as unknown as Parameters<typeof simulateFund>[1])).toThrow('options: must be an object');
+    expect(run({ portfolio: 5 })).toThrow('portfolio: must be an object');
+    expect(run({ path_range: [1, 2, 3] })).toThrow('path_range: must be [start, end)');
+    expectInputError(() => simulatePath(fund, undefined as unknown as Parameters<typeof simulatePath>[1]), 'seed');
   });
 
   it('states the allowed range of an integer option', () => {

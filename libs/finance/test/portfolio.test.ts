@@ -7,6 +7,7 @@ describe('exampleFund', () => {
   it('is the $100M default fund of MODEL.md with avg_loan_size 250,000 explicit and passes validation', () => {
     const f = exampleFund();
     expect(f.size).toBe(100_000_000);
+    expect(f).toMatchObject({ name: 'Equihome Fund I (example)', type: 'home_equity', term: 10, vintage_year: 2025 });
     expect(f.loan_parameters.avg_loan_size).toBe(250_000);
     expect(f.zone_parameters.red).toStrictEqual({ appreciation_rate: 0.01, volatility: 0.12, default_rate: 0.05, recovery_rate: 0.7 });
     expect(() => validateFund(f)).not.toThrow();
@@ -241,5 +242,88 @@ describe('portfolioMetrics edge cases', () => {
     const npv = -100_000 + P(a, 0.05) / (1 + r) ** 2 - 300_000 / (1 + r) + P(b, 0.01) / (1 + r) ** 4;
     expect(Math.abs(npv)).toBeLessThan(1e-6);
     expect(m.expected_multiple).toBeCloseTo((P(a, 0.05) + P(b, 0.01)) / 400_000, 12);
+  });
+});
+
+describe('generatePortfolio — draw distributions and inputs', () => {
+  it('draws sizes, ltvs and holds from the configured normals (means and standard deviations)', () => {
+    const f = exampleFund();
+    f.size = 400_000_000; // about 1,360 loans
+    f.loan_parameters.early_exit_probability = 0;
+    f.loan_parameters.loan_term_years = 30; // holds are not clipped above
+    const loans = generatePortfolio(f, { seed: 9 }).loans.slice(0, -1); // the last loan is cut
+    const stats = (xs: number[]) => {
+      const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+      return { m, sd: Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)), n: xs.length };
+    };
+    const size = stats(loans.map((l) => l.loan_amount));
+    const ltv = stats(loans.map((l) => l.ltv));
+    const hold = stats(loans.map((l) => l.exit_year - l.origination_year));
+    expect(Math.abs(size.m - 250_000)).toBeLessThan((4 * 50_000) / Math.sqrt(size.n));
+    expect(size.sd / 50_000).toBeGreaterThan(0.9);
+    expect(size.sd / 50_000).toBeLessThan(1.1);
+    expect(Math.abs(ltv.m - 0.65)).toBeLessThan((4 * 0.05) / Math.sqrt(ltv.n));
+    expect(ltv.sd / 0.05).toBeGreaterThan(0.9);
+    expect(ltv.sd / 0.05).toBeLessThan(1.1);
+    expect(Math.abs(hold.m - 7)).toBeLessThan((4 * 1.5) / Math.sqrt(hold.n));
+    expect(hold.sd / 1.5).toBeGreaterThan(0.9);
+    expect(hold.sd / 1.5).toBeLessThan(1.1);
+  });
+
+  it('accepts seeds 0 … 2^53 − 1 and names the seed otherwise', () => {
+    const f = exampleFund();
+    f.size = 1_000_000;
+    expect(generatePortfolio(f, { seed: 0 }).loans.length).toBeGreaterThan(0);
+    expect(generatePortfolio(f, { seed: Number.MAX_SAFE_INTEGER }).loans.length).toBeGreaterThan(0);
+    expectInputError(() => generatePortfolio(f, { seed: 2 ** 53 }), 'seed');
+    expectInputError(() => generatePortfolio(f, undefined as unknown as { seed: number }), 'seed');
+    expect(() => generatePortfolio(f, { seed: -1 })).toThrow('seed: must be a non-negative integer, got -1');
+    const tiny = exampleFund();
+    tiny.size = 1e12;
+    expect(() => generatePortfolio(tiny, { seed: 1 })).toThrow('loan_parameters.min_loan_size: too small for the fund size: more than 1000000 loans');
+  });
+
+  it('marks a loan back exactly at the end of the reinvestment period as reinvested', () => {
+    const f = exampleFund();
+    f.size = 1_000_000;
+    Object.assign(f.loan_parameters, { loan_size_std_dev: 0, early_exit_probability: 0, exit_year_std_dev: 0, avg_exit_year: 2, min_hold_years: 1 });
+    f.operations.reinvestment_period_years = 2;
+    const first = generatePortfolio(f, { seed: 1 }).loans[0];
+    expect(first.exit_year).toBe(2);
+    expect(first.will_be_reinvested).toBe(true);
+  });
+});
+
+describe('portfolioMetrics and validateLoans details', () => {
+  const fund = exampleFund();
+  const loan = (patch: Partial<Loan> = {}): Loan => ({ id: 'x', loan_amount: 50_000, property_value: 200_000, ltv: 0.25, zone: 'red', appreciation_rate: -0.2, origination_year: 0, exit_year: 5, will_be_reinvested: false, ...patch });
+
+  it('floors only a negative appreciation share under downside protection', () => {
+    const f = exampleFund();
+    f.zone_parameters.red.appreciation_rate = -0.2;
+    // V = 200k·e^{−1}; share 0.25 of the fall: payoff 62,500 − 0.25·(200k − V) without protection.
+    const fall = 0.25 * (200_000 * Math.exp(-1) - 200_000);
+    expect(portfolioMetrics(f, [loan()]).expected_multiple).toBeCloseTo((62_500 + fall) / 50_000, 12);
+    f.loan_parameters.downside_protection = true;
+    expect(portfolioMetrics(f, [loan()]).expected_multiple).toBeCloseTo(62_500 / 50_000, 12);
+    f.zone_parameters.red.appreciation_rate = 0.1;
+    const gain = 0.25 * (200_000 * Math.exp(0.5) - 200_000);
+    expect(portfolioMetrics(f, [loan()]).expected_multiple).toBeCloseTo((62_500 + gain) / 50_000, 12);
+  });
+
+  it('names a non-object loan and states each rule', () => {
+    expectInputError(() => portfolioMetrics(fund, [5 as unknown as Loan]), 'loans.0');
+    expect(() => portfolioMetrics(fund, [null as unknown as Loan])).toThrow('loans.0: must be an object');
+    expect(() => portfolioMetrics(fund, 'x' as unknown as Loan[])).toThrow('loans: must be an array');
+    expect(() => portfolioMetrics(fund, [loan({ loan_amount: -1 })])).toThrow('loans.0.loan_amount: must be a positive finite number, got -1');
+    expect(() => portfolioMetrics(fund, [loan({ ltv: 2 })])).toThrow('loans.0.ltv: must be in (0, 1], got 2');
+    expect(() => portfolioMetrics(fund, [loan({ zone: 'blue' as Loan['zone'] })])).toThrow('loans.0.zone: must be green, orange or red, got blue');
+    expect(() => portfolioMetrics(fund, [loan({ origination_year: 31 })])).toThrow('loans.0.origination_year: must be in [0, 30], got 31');
+    expect(() => portfolioMetrics(fund, [loan({ exit_year: 61 })])).toThrow('loans.0.exit_year: must be in [origination_year, 60], got 61');
+  });
+
+  it('refuses more than a million loans', () => {
+    const many = new Array<Loan>(1_000_001).fill(loan());
+    expect(() => portfolioMetrics(fund, many)).toThrow('loans: at most 1000000 loans');
   });
 });

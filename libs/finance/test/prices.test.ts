@@ -89,6 +89,10 @@ describe('pricePaths', () => {
     expectInputError(() => pricePaths({ ...base, seed: -1 }), 'seed');
     expectInputError(() => pricePaths({ ...base, start: -1 }), 'start');
     expect(() => pricePaths({ ...base, stepsPerYear: 2.5 })).toThrow('stepsPerYear: must be an integer in [1, 365], got 2.5');
+    expectInputError(() => pricePaths({ ...base, seed: 1.5 }), 'seed');
+    // The ends of each range are accepted.
+    expect(pricePaths({ ...base, annualDrift: 5, annualVolatility: 0, years: 100, stepsPerYear: 1, paths: 1, seed: Number.MAX_SAFE_INTEGER })[0]).toBe(Math.exp(500));
+    expect(pricePaths({ ...base, stepsPerYear: 365, years: 0, annualVolatility: 5 })).toHaveLength(10);
     expect(() => pricePaths({ ...base, years: Number.NaN })).toThrow('years: must be a finite number in [0, 100], got NaN');
   });
 });

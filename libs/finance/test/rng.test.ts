@@ -84,6 +84,8 @@ describe('Rng', () => {
     expect(Array.from(u)).toStrictEqual(Array.from({ length: 1000 }, () => b.uniform()));
     // 5,000 normals reach the ziggurat's wedge and tail branches.
     expect(Array.from(z)).toStrictEqual(Array.from({ length: 5000 }, () => b.normal()));
+    // …and consume exactly `count` draws: both streams stay in step afterwards.
+    expect(a.nextUint32()).toBe(b.nextUint32());
     expect(Math.max(...z.map(Math.abs))).toBeGreaterThan(3);
   });
 

@@ -51,10 +51,12 @@ describe('simulateFund reproducibility and shard invariance', () => {
     // Any one identifying field differing (as stored or received) is refused.
     const e = simulateFund(fund, { paths: 20, seed: 1, granularity: 'yearly', path_range: [10, 20] });
     expect(mergeSummaries([a, e]).paths).toBe(20);
-    const tampered: Partial<SimulationSummary>[] = [{ engine_version: '0.0.0' }, { granularity: 'monthly' }, { periods: 11 }, { config_hash: '0000000000000000' }, { fund_size: 1 }];
+    const tampered: Partial<SimulationSummary>[] = [{ engine_version: '0.0.0' }, { seed: 99 }, { granularity: 'monthly' }, { periods: 11 }, { config_hash: '0000000000000000' }, { fund_size: 1 }];
     for (const t of tampered) expect(() => mergeSummaries([a, { ...json(e), ...t }]), JSON.stringify(t)).toThrow(expect.objectContaining({ code: 'SUMMARY_MISMATCH' }));
-    expect(() => mergeSummaries([])).toThrow(expect.objectContaining({ code: 'SUMMARY_EMPTY' }));
-    expect(() => mergeSummaries([a, {} as SimulationSummary])).toThrow(/parts.1/);
+    expect(() => mergeSummaries([])).toThrow(expect.objectContaining({ code: 'SUMMARY_EMPTY', message: 'mergeSummaries needs at least one summary' }));
+    expect(() => mergeSummaries([a, {} as SimulationSummary])).toThrow('parts.1: must be a SimulationSummary (with its state)');
+    expect(() => mergeSummaries([a, { ...json(e), state: 5 } as unknown as SimulationSummary])).toThrow(/parts.1/);
+    expect(() => mergeSummaries([a, 5 as unknown as SimulationSummary])).toThrow(/parts.1/);
     expect(() => mergeSummaries([a, { ...json(e), state: null } as unknown as SimulationSummary])).toThrow(/parts.1/);
     expect(() => mergeSummaries([null as unknown as SimulationSummary])).toThrow(/parts.0/);
   });
@@ -87,5 +89,36 @@ describe('simulateFund reproducibility and shard invariance', () => {
     const exact: [number, number][] = [];
     simulateFund(tiny, { paths: 1000, seed: 3, granularity: 'yearly', portfolio: oneLoanPortfolio(), onProgress: (d, t) => exact.push([d, t]) });
     expect(exact).toStrictEqual([[1000, 1000]]);
+  });
+
+  it('fingerprints the inputs: key order, document fields and absent optionals do not matter, any parameter or loan does', () => {
+    const portfolio = oneLoanPortfolio();
+    const hash = (f: ReturnType<typeof tinyFund>, p = portfolio) => simulateFund(f, { paths: 1, seed: 1, granularity: 'yearly', portfolio: p }).config_hash;
+    const base = tinyFund();
+    const h = hash(base);
+    // Same parameters built in another key order, with document fields and an undefined optional.
+    const reordered = Object.fromEntries(Object.entries(structuredClone(base)).reverse()) as typeof base;
+    reordered.fee_structure = Object.fromEntries(Object.entries(base.fee_structure).reverse()) as typeof base.fee_structure;
+    Object.assign(reordered, { id: 'f-1', version: 3, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-02-01T00:00:00Z', time_horizon: undefined });
+    expect(hash(reordered)).toBe(h);
+    const withNull = structuredClone(base);
+    withNull.fee_structure.fee_step_down = { after_year: 3, rate: 0.01 };
+    expect(hash(withNull)).not.toBe(h);
+    const otherLoan = oneLoanPortfolio({ loan_amount: 500_001 });
+    expect(hash(base, otherLoan)).not.toBe(h);
+    const calls = structuredClone(base);
+    calls.capital_calls = [{ date: '2025-01-01', amount: 1 }, { date: '2026-01-01', amount: 2 }];
+    const swapped = structuredClone(base);
+    swapped.capital_calls = [{ date: '2026-01-01', amount: 2 }, { date: '2025-01-01', amount: 1 }];
+    expect(hash(calls)).not.toBe(hash(swapped));
+    // Always 16 hex digits, leading zeros kept.
+    const many = Array.from({ length: 64 }, (_, i) => {
+      const f = structuredClone(base);
+      f.size = 1_000_000 + i;
+      return hash(f);
+    });
+    for (const x of many) expect(x).toMatch(/^[0-9a-f]{16}$/);
+    expect(many.some((x) => x[0] === '0' || x[8] === '0')).toBe(true);
+    expect(new Set(many).size).toBe(64);
   });
 });

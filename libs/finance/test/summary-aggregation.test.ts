@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_VERSION, exampleFund, simulateFund, simulatePath } from '../src/index.js';
 import type { Fund, MetricDistribution, PathLedger, SimulationSummary } from '../src/index.js';
-import { sum } from './helpers.js';
+import { oneLoanPortfolio, sum, tinyFund } from './helpers.js';
 
 // The summary of N paths must agree with the N per-path ledgers computed one by one
 // (independent path: simulatePath + plain arithmetic here, per MODEL-NOTES "Metrics").
@@ -93,7 +93,8 @@ function check(fund: Fund, s: SimulationSummary, ledgers: PathLedger[]): void {
     expect(lv.probability_of_loss, level).toBe(tvpis.filter((t) => t < 1).length / N);
     expect(lv.var95, level).toStrictEqual({ irr: lv.irr.p5, tvpi: lv.tvpi.p5 });
     if (lv.irr.count > 0) expect(Math.abs(lv.cvar95.irr - lowerTailMean(irrs)), level).toBeLessThanOrEqual(1e-4);
-    expect(Math.abs(lv.cvar95.tvpi - lowerTailMean(tvpis)), level).toBeLessThanOrEqual(1e-3);
+    if (lv.tvpi.count > 0) expect(Math.abs(lv.cvar95.tvpi - lowerTailMean(tvpis)), level).toBeLessThanOrEqual(1e-3);
+    else expect(lv.cvar95.tvpi, level).toBe(0);
   }
   expectDistribution(s.max_drawdown, ledgers.map(maxDrawdown), 5e-4, 'max_drawdown');
   // Dollar means per path are exact to the 1/16 quantisation.
@@ -163,6 +164,36 @@ describe('summary aggregates the per-path ledgers', () => {
     expect(s.unfunded_loans).toBeGreaterThan(0);
     expect(s.gp_economics.carried_interest).toBeGreaterThan(0);
     expect(s.zones.red.defaults).toBeGreaterThan(0);
+  });
+
+  it('leaves the GP level without paid-in undefined (no payback, TVPI or DPI) when the GP commits nothing', () => {
+    const fund = exampleFund();
+    fund.fee_structure.gp_commitment_rate = 0;
+    const n = 20;
+    const s = simulateFund(fund, { paths: n, seed: 12, granularity: 'quarterly' });
+    const ledgers = Array.from({ length: n }, (_, path) => simulatePath(fund, { seed: 12, path, granularity: 'quarterly' }));
+    check(fund, s, ledgers);
+    expect(s.gp.payback_years).toMatchObject({ count: 0, missing: n });
+    expect(s.gp.tvpi).toMatchObject({ count: 0, missing: n });
+    expect(s.gp.dpi).toMatchObject({ count: 0, missing: n });
+  });
+
+  it('clamps fan-chart values beyond the top bin into it (TVPI above 5, NAV above 2.5× size)', () => {
+    const fund = tinyFund({ mu: 0.5 });
+    fund.loan_parameters.appreciation_share_method = 'fixed';
+    fund.loan_parameters.appreciation_share_rate = 1;
+    const s = simulateFund(fund, { paths: 4, seed: 1, granularity: 'yearly', portfolio: oneLoanPortfolio() });
+    const last = s.periods;
+    for (const band of [s.bands.tvpi, s.bands.dpi]) {
+      expect(band.p5[last]).toBeGreaterThan(4.99);
+      expect(band.p95[last]).toBeLessThanOrEqual(5);
+    }
+    expect(s.bands.lp_distributions.p50[last]).toBeGreaterThan(4.99 * fund.size);
+    expect(s.bands.lp_distributions.p50[last]).toBeLessThanOrEqual(5 * fund.size);
+    // NAV at year 4: the loan is marked far above 2.5× the fund size.
+    expect(s.bands.nav.p50[4]).toBeGreaterThan(2.49 * fund.size);
+    expect(s.bands.nav.p50[4]).toBeLessThanOrEqual(2.5 * fund.size);
+    expect(s.lp.tvpi.p50).toBeGreaterThan(5);
   });
 
   it('counts every originated loan as exactly one default or exit', () => {
