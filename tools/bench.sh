@@ -6,7 +6,10 @@
 #            and a page of 50 such portfolios listed (loans omitted)
 #   fund-service: the service template's throughput over HTTP (autocannon, 50 connections)
 #   outbox: events/s relayed from the outbox to JetStream, commit → JetStream delay
-# Pass --quick to skip the 1,000,000-path memory run.
+#   simulation-service: a 1,000,000-path monthly run through the API on 1 and 2 worker
+#            processes (speed-up, overhead vs in-process, POST → first progress, peak RSS
+#            per worker) and a cached repeat (BENCH_PATHS, BENCH_WORKERS override)
+# Pass --quick to skip the 1,000,000-path memory run and run the service bench with 100,000 paths.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run() { echo; echo "== $1"; shift; "$@"; }
@@ -20,3 +23,5 @@ run "portfolio-service: generate 10,000 loans" npx tsx --conditions=@equihome/so
 run "portfolio-service: list 50 large portfolios" npx tsx --conditions=@equihome/source apps/portfolio-service/bench/list.bench.ts
 run "fund-service: HTTP throughput of the template (autocannon)" npx tsx --conditions=@equihome/source apps/fund-service/bench/http.bench.ts
 run "outbox: relay throughput and commit → JetStream delay" npx tsx --conditions=@equihome/source libs/outbox/bench/relay.bench.ts
+if [ "${1:-}" = "--quick" ]; then export BENCH_PATHS="${BENCH_PATHS:-100000}"; fi
+run "simulation-service: a run through the API on 1 and 2 worker processes, cached repeat" node --conditions=@equihome/source --import tsx apps/simulation-service/bench/simulation.bench.ts

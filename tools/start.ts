@@ -1,30 +1,46 @@
 /**
- * `npm start`: the whole local platform with a demo.
+ * `npm start`: the whole local platform.
  * 1. makes sure PostgreSQL, Redis and NATS run (tools/local-stack.sh),
- * 2. starts fund-service (:3001) and portfolio-service (:3002) from source,
- * 3. waits until both answer /health/ready, then runs the demo (tools/demo.ts):
- *    creates a fund, generates its portfolio, and runs a Monte Carlo simulation,
- * 4. keeps the services running until Ctrl-C (`--demo-only` stops after the demo).
+ * 2. starts fund-service (:3001), portfolio-service (:3002), simulation-service's API (:3003)
+ *    and SIM_WORKERS (default 2) simulation workers, each its own OS process from source
+ *    (the services apply their migrations at start-up), every line prefixed with its name;
+ *    a process that dies is restarted (tools/supervisor.ts),
+ * 3. waits until the services answer /health/ready, then runs the demo (tools/demo.ts):
+ *    creates a fund, generates its portfolio, and runs a Monte Carlo simulation through
+ *    simulation-service,
+ * 4. keeps everything running until Ctrl-C or SIGTERM, which stop every process
+ *    (`--demo-only` stops after the demo, `--no-demo` skips it).
+ * Ports: FUND_SERVICE_PORT, PORTFOLIO_SERVICE_PORT, SIMULATION_SERVICE_PORT; a taken port is
+ * refused with a clear line.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from './demo.js';
+import { supervise, type AppProcess } from './supervisor.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoOnly = process.argv.includes('--demo-only');
+const noDemo = process.argv.includes('--no-demo');
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const services = [
-  { name: 'fund-service', port: 3001 },
-  { name: 'portfolio-service', port: 3002 },
+  { name: 'fund-service', port: port('FUND_SERVICE_PORT', 3001) },
+  { name: 'portfolio-service', port: port('PORTFOLIO_SERVICE_PORT', 3002) },
+  { name: 'simulation-service', port: port('SIMULATION_SERVICE_PORT', 3003) },
 ];
+const workers = Number(process.env.SIM_WORKERS ?? 2);
+if (!Number.isInteger(workers) || workers < 0) {
+  console.error(`SIM_WORKERS must be a whole number ≥ 0, got "${process.env.SIM_WORKERS}"`);
+  process.exit(1);
+}
 
 const stack = spawnSync('bash', ['tools/local-stack.sh'], { cwd: root, stdio: 'inherit' });
 if (stack.status !== 0) process.exit(stack.status ?? 1);
 
 /** True when something already listens on the port (e.g. another `npm start`). */
-function portTaken(port: number): Promise<boolean> {
+function portTaken(p: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = createConnection({ host: '127.0.0.1', port: p });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -32,61 +48,62 @@ function portTaken(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
-for (const { name, port } of services) {
-  if (await portTaken(port)) {
-    console.error(`port ${port} (${name}) is already in use — is another \`npm start\` running? Stop it first.`);
+for (const s of services) {
+  if (await portTaken(s.port)) {
+    console.error(`port ${s.port} (${s.name}) is already in use — is another \`npm start\` running? Stop it first.`);
     process.exit(1);
   }
 }
 
-const children: ChildProcess[] = services.map(({ name, port }) => {
-  // Node itself (with tsx's loader), not npx: signals must reach the service so that
-  // Ctrl-C / SIGTERM run its graceful shutdown.
-  const child = spawn(process.execPath, ['--conditions=@equihome/source', '--import', 'tsx', `apps/${name}/src/main.ts`], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping`);
-      void stop(1);
-    }
-  });
-  return child;
-});
+const logLevel = process.env.LOG_LEVEL ?? 'warn';
+const apps: AppProcess[] = [
+  ...services.map((s) => ({ name: s.name, script: `apps/${s.name}/src/main.ts`, env: { PORT: String(s.port), LOG_LEVEL: logLevel } })),
+  // One thread per worker process: the processes are the unit of scale (as pods are).
+  ...Array.from({ length: workers }, (_, i) => ({
+    name: `simulation-worker-${i + 1}`,
+    script: 'apps/simulation-service/src/worker.ts',
+    env: { LOG_LEVEL: logLevel, WORKER_THREADS: process.env.WORKER_THREADS ?? '1' },
+  })),
+];
+const supervisor = supervise(apps, { cwd: root });
 
 let stopping = false;
-async function stop(code: number): Promise<void> {
-  stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('stopping every process …');
+    await supervisor.stop();
+  }
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-async function waitReady(port: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function waitReady(p: number): Promise<void> {
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      const res = await fetch(`http://127.0.0.1:${p}/health/ready`);
       if (res.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  throw new Error(`service on :${port} was not ready within 60 s`);
+  throw new Error(`service on :${p} was not ready within 90 s`);
 }
 
 try {
   await Promise.all(services.map((s) => waitReady(s.port)));
-  await runDemo({ fundUrl: 'http://127.0.0.1:3001', portfolioUrl: 'http://127.0.0.1:3002' });
+  console.log(`ready: ${services.map((s) => `${s.name} :${s.port}`).join(', ')}, ${workers} simulation worker process${workers === 1 ? '' : 'es'}`);
+  if (!noDemo) {
+    const [fund, portfolio, simulation] = services.map((s) => `http://127.0.0.1:${s.port}`);
+    await runDemo({ fundUrl: fund, portfolioUrl: portfolio, simulationUrl: simulation });
+  }
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   await stop(1);
 }
 if (demoOnly) await stop(0);
-console.log('\nServices are running: fund-service http://127.0.0.1:3001/docs, portfolio-service http://127.0.0.1:3002/docs');
+console.log(`\nRunning. OpenAPI: ${services.map((s) => `http://127.0.0.1:${s.port}/docs`).join('  ')}`);
 console.log('Get a token with `npm run token -- analyst`. Ctrl-C stops everything.');

@@ -1,4 +1,4 @@
-import type { Fund } from '@equihome/domain';
+import { portfolioPage, type Fund } from '@equihome/domain';
 import { MessagingError, MessagingValidationError, RpcNoRespondersError, RpcRemoteError, RpcTimeoutError, type Messaging, type Responder } from '@equihome/messaging';
 import { PlatformProblems } from '@equihome/platform';
 import { FundNotFound, FundServiceError, FundServiceUnavailable } from './errors.js';
@@ -10,11 +10,17 @@ export const FUND_SERVICE_RETRY_AFTER_S = 5;
 /**
  * What portfolio-service answers over NATS request/reply:
  * - `equihome.rpc.portfolio.get` `{ id }` → the Portfolio (loans included; a reply over the
- *   NATS max payload answers 413 `RPC_REPLY_TOO_LARGE` at once), 404 `PORTFOLIO_NOT_FOUND`.
+ *   NATS max payload answers 413 `RPC_REPLY_TOO_LARGE` at once), 404 `PORTFOLIO_NOT_FOUND`;
+ * - `equihome.rpc.portfolio.page` `{ id, offset, limit ≤ 2,000 }` → `{ portfolio (no loans),
+ *   offset, total, loans }`: a portfolio of any size, read page by page (every page fits in
+ *   one reply), 404 `PORTFOLIO_NOT_FOUND`. An offset past the end answers an empty page.
  */
 export function servePortfolioRpc(infrastructure: Pick<PortfolioServiceInfrastructure, 'messaging' | 'portfolios'>): Responder[] {
   const { messaging, portfolios } = infrastructure;
-  return [messaging.serve('equihome.rpc.portfolio.get', ({ id }) => portfolios.get(id))];
+  return [
+    messaging.serve('equihome.rpc.portfolio.get', ({ id }) => portfolios.get(id)),
+    messaging.serve('equihome.rpc.portfolio.page', async ({ id, offset, limit }) => portfolioPage(await portfolios.get(id), offset, limit)),
+  ];
 }
 
 /**

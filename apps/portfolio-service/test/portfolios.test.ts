@@ -431,6 +431,40 @@ describe('equihome.rpc.portfolio.get', () => {
   });
 });
 
+describe('equihome.rpc.portfolio.page', () => {
+  it('serves a portfolio too large for one reply page by page: the pages reassemble the stored portfolio', async () => {
+    const fund = h.addFund(smallFundInput({ size: 1_500_000_000 }));
+    const p = await generated(fund.id);
+    expect(p.loans.length).toBeGreaterThan(4_000);
+    // The whole portfolio does not fit in one NATS reply …
+    await expect(h.client.request('equihome.rpc.portfolio.get', { id: p.id }, { timeoutMs: 5000 })).rejects.toMatchObject({ status: 413 });
+    // … its pages do.
+    const loans: unknown[] = [];
+    let header: unknown;
+    for (let offset = 0; ; offset += 2_000) {
+      const page = await h.client.request('equihome.rpc.portfolio.page', { id: p.id, offset, limit: 2_000 }, { timeoutMs: 5000 });
+      expect(page).toMatchObject({ offset, total: p.loans.length });
+      expect(page.loans.length).toBe(Math.min(2_000, Math.max(0, p.loans.length - offset)));
+      header = page.portfolio;
+      loans.push(...page.loans);
+      if (page.loans.length < 2_000) break;
+    }
+    const { loans: _loans, ...expectedHeader } = JSON.parse(JSON.stringify(p));
+    expect(header).toEqual(expectedHeader);
+    expect(loans).toEqual(JSON.parse(JSON.stringify(p.loans)));
+  });
+
+  it('defaults to the first page, refuses a limit over 2,000 and answers 404 for an unknown id', async () => {
+    const fund = h.addFund(smallFundInput());
+    const p = await generated(fund.id);
+    const first = await h.client.request('equihome.rpc.portfolio.page', { id: p.id }, { timeoutMs: 3000 });
+    expect(first).toMatchObject({ offset: 0, total: p.loans.length });
+    expect(first.loans).toHaveLength(Math.min(2_000, p.loans.length));
+    await expect(h.client.request('equihome.rpc.portfolio.page', { id: p.id, limit: 2_001 }, { timeoutMs: 3000 })).rejects.toThrow(/limit/);
+    await expect(h.client.request('equihome.rpc.portfolio.page', { id: uuidv7() }, { timeoutMs: 3000 })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
 describe('health', () => {
   it('reports ready when PostgreSQL and NATS answer', async () => {
     const res = await h.app.app.inject({ method: 'GET', url: '/health/ready' });

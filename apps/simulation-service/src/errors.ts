@@ -15,12 +15,6 @@ export const FundNotFound = define(FundProblems.FundNotFound, 'fund-service has 
 /** 404 for the portfolio a request names (answered by portfolio-service). */
 export const PortfolioNotFound = define(PortfolioProblems.PortfolioNotFound, 'portfolio-service has no portfolio with this id');
 export const PortfolioOfAnotherFund = defineProblem(422, 'PORTFOLIO_OF_ANOTHER_FUND', 'Portfolio of another fund', 'the portfolio belongs to another fund than fund_id');
-export const PortfolioTooLarge = defineProblem(
-  422,
-  'PORTFOLIO_TOO_LARGE',
-  'Portfolio too large to fetch',
-  'the portfolio does not fit in one NATS reply (portfolio-service answered 413 RPC_REPLY_TOO_LARGE); omit portfolio_id to simulate a portfolio generated in-service',
-);
 export const FundNotSimulatable = defineProblem(422, 'FUND_NOT_SIMULATABLE', 'Fund cannot be simulated', "the engine refuses the fund's parameters or the portfolio; `errors` names the field");
 export const SimulationFinished = defineProblem(409, 'SIMULATION_FINISHED', 'Simulation already finished', 'the run is completed, failed or cancelled: there is nothing to cancel');
 export const SimulationNotCompleted = defineProblem(409, 'SIMULATION_NOT_COMPLETED', 'Simulation not completed', 'the run has no results (yet): it is queued, running, failed or cancelled');

@@ -1,4 +1,4 @@
-import type { Fund, Portfolio } from '@equihome/domain';
+import { PORTFOLIO_PAGE_MAX_LOANS, type Fund, type Portfolio } from '@equihome/domain';
 import { MessagingError, MessagingValidationError, RpcNoRespondersError, RpcRemoteError, RpcTimeoutError, type Messaging } from '@equihome/messaging';
 import { PlatformProblems, type ProblemDefinition } from '@equihome/platform';
 import {
@@ -8,7 +8,6 @@ import {
   PortfolioNotFound,
   PortfolioServiceError,
   PortfolioServiceUnavailable,
-  PortfolioTooLarge,
 } from './errors.js';
 
 /** Seconds a client should wait before retrying when another service cannot be reached. */
@@ -23,18 +22,15 @@ interface Callee {
 
 /**
  * An RPC error as the CALLER's problem: a 404 of the other service → its 404 (naming
- * `field`); a 413 (reply over NATS' max payload) → `tooLarge` when given; another 4xx (a
+ * `field`); another 4xx (a
  * malformed id) → 400 naming `field`; no responder, a timeout or NATS trouble → 503 with
  * Retry-After (never a hang: bounded by the timeout); a 5xx or an invalid reply → 502.
  * (The same mapping as portfolio-service's `fetchFund`: should move to libs/messaging or
  * libs/platform as one helper.)
  */
-function rpcProblem(err: unknown, id: string, field: string, callee: Callee, timeoutMs: number, tooLarge?: ProblemDefinition): unknown {
+function rpcProblem(err: unknown, id: string, field: string, callee: Callee, timeoutMs: number): unknown {
   if (err instanceof RpcRemoteError && err.status === 404) {
     return callee.notFound.create(`${field} ${id} does not exist`, { errors: [{ path: field, message: `${callee.service} has no such resource` }] });
-  }
-  if (err instanceof RpcRemoteError && err.status === 413 && tooLarge) {
-    return tooLarge.create(`${field} ${id}: ${err.problem.detail ?? err.message}`, { errors: [{ path: field, message: 'too large to fetch over NATS; omit it to simulate a portfolio generated in-service' }], cause: err });
   }
   if (err instanceof RpcRemoteError && err.status >= 400 && err.status < 500) {
     const message = err.problem.detail ?? err.message;
@@ -67,18 +63,35 @@ export async function fetchFund(messaging: Messaging, id: string, options: { tim
   }
 }
 
+/** A portfolio that changes under every one of this many reads is answered 503 (retry later). */
+const PORTFOLIO_READ_ATTEMPTS = 3;
+
 /**
- * - `equihome.rpc.portfolio.get` `{ id }` of portfolio-service → the Portfolio with its
- *   loans (404 `PORTFOLIO_NOT_FOUND`; a portfolio over NATS' max payload — roughly 4,000
- *   loans and up — is answered 413 by portfolio-service and becomes 422
- *   `PORTFOLIO_TOO_LARGE`: there is no paged read of a stored portfolio yet, so such a
- *   portfolio cannot be simulated by id, and the request says so instead of silently
- *   simulating something else).
+ * - `equihome.rpc.portfolio.page` `{ id, offset, limit }` of portfolio-service, page after
+ *   page (2,000 loans, about 0.5 MB each: a portfolio of any size, never one message over
+ *   NATS' max payload) → the Portfolio with its loans. The pages must all carry the same
+ *   `version`; a portfolio edited while it is read is read again (then 503 if it keeps
+ *   changing). 404 → 404 `PORTFOLIO_NOT_FOUND`, 503 `PORTFOLIO_SERVICE_UNAVAILABLE`, 502
+ *   `PORTFOLIO_SERVICE_ERROR`.
  */
 export async function fetchPortfolio(messaging: Messaging, id: string, options: { timeoutMs: number; field: string }): Promise<Portfolio> {
   try {
-    return await messaging.request('equihome.rpc.portfolio.get', { id }, { timeoutMs: options.timeoutMs });
+    for (let attempt = 0; attempt < PORTFOLIO_READ_ATTEMPTS; attempt++) {
+      const first = await messaging.request('equihome.rpc.portfolio.page', { id, offset: 0, limit: PORTFOLIO_PAGE_MAX_LOANS }, { timeoutMs: options.timeoutMs });
+      const loans = [...first.loans];
+      let consistent = true;
+      while (consistent && loans.length < first.total) {
+        const page = await messaging.request('equihome.rpc.portfolio.page', { id, offset: loans.length, limit: PORTFOLIO_PAGE_MAX_LOANS }, { timeoutMs: options.timeoutMs });
+        consistent = page.portfolio.version === first.portfolio.version && page.total === first.total && page.loans.length > 0;
+        loans.push(...page.loans);
+      }
+      if (consistent && loans.length === first.total) return { ...first.portfolio, loans };
+    }
   } catch (err) {
-    throw rpcProblem(err, id, options.field, PORTFOLIO_SERVICE, options.timeoutMs, PortfolioTooLarge);
+    throw rpcProblem(err, id, options.field, PORTFOLIO_SERVICE, options.timeoutMs);
   }
+  throw PortfolioServiceUnavailable.create(`portfolio ${id} changed under each of ${PORTFOLIO_READ_ATTEMPTS} reads; try again`, {
+    headers: { 'retry-after': String(RETRY_AFTER_S) },
+    errors: [{ path: options.field, message: 'the portfolio is being edited' }],
+  });
 }

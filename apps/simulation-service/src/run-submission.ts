@@ -44,11 +44,11 @@ function fundSnapshot(fund: Fund): FundSnapshot {
 
 /**
  * The portfolio a run simulates:
- * - `portfolio_id` given → that portfolio (portfolio-service, `equihome.rpc.portfolio.get`);
- *   404 → 404 PORTFOLIO_NOT_FOUND, of another fund → 422 PORTFOLIO_OF_ANOTHER_FUND, too big
- *   for one NATS reply → 422 PORTFOLIO_TOO_LARGE;
- * - absent → the fund's most recent portfolio as announced by portfolio-service's events
- *   (too big → 422 PORTFOLIO_TOO_LARGE, never silently another one); if it was deleted
+ * - `portfolio_id` given → that portfolio (portfolio-service, `equihome.rpc.portfolio.page`,
+ *   read page by page: any size); 404 → 404 PORTFOLIO_NOT_FOUND, of another fund → 422
+ *   PORTFOLIO_OF_ANOTHER_FUND;
+ * - absent → the fund's most recent portfolio as announced by portfolio-service's events;
+ *   if it was deleted
  *   meanwhile, or the fund has none → one generated in-service from the fund and the run's
  *   seed (`generatePortfolio(fund, { seed })`, what `simulateFund` uses without a portfolio).
  */

@@ -8,10 +8,9 @@
  */
 import type { EventEnvelope } from '@equihome/domain';
 import { createPool } from '@equihome/storage';
-import { sleep, startPrivateNatsServer, waitFor, withNatsStopped, type PrivateNatsServer } from '@equihome/testing';
+import { sleep, startPrivateNatsServer, startPrivateRedisServer, waitFor, withNatsStopped, type PrivateNatsServer, type PrivateRedisServer } from '@equihome/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './helpers.js';
-import { startPrivateRedisServer, type PrivateRedisServer } from './redis-server.js';
 
 let nats: PrivateNatsServer;
 let redis: PrivateRedisServer;

@@ -12,20 +12,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Fund, FundInput, Portfolio, type Fund as FundDoc, type Portfolio as PortfolioDoc } from '@equihome/domain';
+import { Fund, FundInput, Portfolio, portfolioPage, type Fund as FundDoc, type Portfolio as PortfolioDoc } from '@equihome/domain';
 import { generatePortfolio, simulateFund, type Fund as EngineFund, type Portfolio as EnginePortfolio, type SimulationSummary } from '@equihome/finance';
 import { connectMessaging, uuidv7, type Messaging } from '@equihome/messaging';
 import { loadConfig, type Role } from '@equihome/platform';
 import { createPool } from '@equihome/storage';
-import { authHeaders, consumerName, randomPrefix, silentLogger, testServiceEnv, tokenSubject, waitFor, type TestServiceEnv } from '@equihome/testing';
-import { Redis } from 'ioredis';
+import { authHeaders, consumerName, deleteRedisKeys, randomPrefix, silentLogger, testServiceEnv, tokenSubject, TEST_REDIS_URL, waitFor, type TestServiceEnv } from '@equihome/testing';
 import { buildApp, type SimulationApi } from '../src/app.js';
 import { simulationServiceConfigShape, type SimulationServiceConfig } from '../src/config.js';
 import { connectInfrastructure, type SimulationServiceInfrastructure } from '../src/infrastructure.js';
 import type { FundSnapshot, PortfolioSnapshot } from '../src/result-store.js';
 import type { Run } from '../src/run-store.js';
 
-export const TEST_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export { TEST_REDIS_URL };
 const WORKER_FILE = fileURLToPath(new URL('../src/worker.ts', import.meta.url));
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -95,8 +94,10 @@ export interface FakeServices {
   messaging: Messaging;
   addFund(overrides?: Partial<FundInput>): FundDoc;
   addPortfolio(fund: FundDoc, options?: { seed?: number; loans?: PortfolioDoc['loans'] }): PortfolioDoc;
-  /** Calls made to `equihome.rpc.portfolio.get`. */
+  /** Reads of a portfolio (first pages of `equihome.rpc.portfolio.page`). */
   portfolioCalls: string[];
+  /** The next `times` reads of the portfolio each see it edited after their first page. */
+  editDuringRead(portfolioId: string, times: number): void;
 }
 
 export async function startFakeServices(env: TestServiceEnv): Promise<FakeServices> {
@@ -109,11 +110,19 @@ export async function startFakeServices(env: TestServiceEnv): Promise<FakeServic
     if (!fund) throw { status: 404, title: 'Fund not found', code: 'FUND_NOT_FOUND', detail: `fund ${id} does not exist` };
     return fund;
   });
-  messaging.serve('equihome.rpc.portfolio.get', async ({ id }) => {
-    portfolioCalls.push(id);
+  const editsDuringRead = new Map<string, number>();
+  messaging.serve('equihome.rpc.portfolio.page', async ({ id, offset, limit }) => {
+    if (offset === 0) portfolioCalls.push(id);
     const portfolio = portfolios.get(id);
     if (!portfolio) throw { status: 404, title: 'Portfolio not found', code: 'PORTFOLIO_NOT_FOUND', detail: `portfolio ${id} does not exist` };
-    return portfolio;
+    const page = portfolioPage(portfolio, offset, limit);
+    const edits = editsDuringRead.get(id) ?? 0;
+    if (offset === 0 && edits > 0) {
+      // an edit lands right after this first page was read
+      editsDuringRead.set(id, edits - 1);
+      portfolios.set(id, { ...portfolio, version: portfolio.version + 1 });
+    }
+    return page;
   });
   const meta = () => {
     const now = new Date().toISOString();
@@ -122,6 +131,7 @@ export async function startFakeServices(env: TestServiceEnv): Promise<FakeServic
   return {
     messaging,
     portfolioCalls,
+    editDuringRead: (id, times) => editsDuringRead.set(id, times),
     addFund(overrides = {}) {
       const fund = Fund.parse({ ...FundInput.parse({ name: 'Equihome Fund I', size: 100_000_000, vintage_year: 2026, ...overrides }), ...meta() });
       funds.set(fund.id, fund);
@@ -177,18 +187,7 @@ async function deleteTestData(env: TestServiceEnv, runsCollection: string, redis
   } finally {
     await pool.end();
   }
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${bullPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(`${bullPrefix}*`, redisUrl);
 }
 
 /** Starts the API (and the fake services) of a test; `extraEnv` may set SIM_SHARD_PATHS, REDIS_URL, NATS_URL… */

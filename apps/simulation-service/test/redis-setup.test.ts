@@ -4,13 +4,12 @@
  * On a private redis-server started with `maxmemory-policy allkeys-lru`.
  */
 import { loadConfig } from '@equihome/platform';
-import { randomPrefix, recordingLogger } from '@equihome/testing';
+import { randomPrefix, recordingLogger, startPrivateRedisServer, type PrivateRedisServer } from '@equihome/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationServiceConfigShape } from '../src/config.js';
 import { connectInfrastructure, connectWorkerInfrastructure } from '../src/infrastructure.js';
 import { RedisSetupError } from '../src/redis-connections.js';
 import { simulationEnv } from './helpers.js';
-import { startPrivateRedisServer, type PrivateRedisServer } from './redis-server.js';
 
 let redis: PrivateRedisServer;
 beforeAll(async () => {

@@ -88,13 +88,25 @@ describe('rejected requests', () => {
     expect(Object.values(counts).reduce((s, n) => s + n, 0)).toBe(0);
   });
 
-  it('answers 422 PORTFOLIO_TOO_LARGE, not another portfolio, for a portfolio over the NATS max payload', async () => {
+  it('simulates a stored portfolio over NATS max payload, read page by page, and re-reads one edited while it was read', async () => {
     const fund = t.fakes.addFund({ size: 1_500_000_000 });
     const huge = t.fakes.addPortfolio(fund);
-    expect(huge.loans.length).toBeGreaterThan(4_000);
-    const res = await post({ fund_id: fund.id, portfolio_id: huge.id, paths: 100 });
-    expect(res.statusCode, res.body).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'PORTFOLIO_TOO_LARGE', errors: [{ path: 'portfolio_id' }] });
+    expect(huge.loans.length).toBeGreaterThan(4_000); // > 1 MB as one document
+    t.fakes.editDuringRead(huge.id, 1);
+    const before = t.fakes.portfolioCalls.filter((id) => id === huge.id).length;
+    const res = await post({ fund_id: fund.id, portfolio_id: huge.id, paths: 100, seed: 5, granularity: 'yearly', cache: false });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(t.fakes.portfolioCalls.filter((id) => id === huge.id).length - before).toBe(2); // the first read saw an edit
+    const snapshot = await t.infrastructure.results.getSnapshot<{ loans: unknown[] }>((await t.run(res.json().id)).portfolio_snapshot);
+    expect(snapshot?.loans).toEqual(JSON.parse(JSON.stringify(huge.loans)));
+    expect((await t.waitForEnd(res.json().id)).state).toBe('completed');
+
+    // A portfolio that changes under every read: 503 with Retry-After, nothing recorded.
+    t.fakes.editDuringRead(huge.id, 3);
+    const busy = await post({ fund_id: fund.id, portfolio_id: huge.id, paths: 100, cache: false });
+    expect(busy.statusCode, busy.body).toBe(503);
+    expect(busy.headers['retry-after']).toBeDefined();
+    expect(busy.json()).toMatchObject({ code: 'PORTFOLIO_SERVICE_UNAVAILABLE', errors: [{ path: 'portfolio_id' }] });
   });
 
   it('answers 404 SIMULATION_NOT_FOUND for an unknown run and 400 for a malformed id', async () => {

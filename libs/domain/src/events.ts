@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ResourceId } from './common.js';
 import { Fund } from './fund.js';
-import { Portfolio } from './portfolio.js';
+import { Portfolio, PortfolioPage, PortfolioPageRequest } from './portfolio.js';
 import { OptimizationStatus, SimulationStatus } from './simulation.js';
 import { Problem } from './problem.js';
 
@@ -73,7 +73,10 @@ export type EventEnvelope<T = unknown> = Omit<z.infer<typeof EventEnvelope>, 'da
 /** Request/reply subjects between services: request and reply schemas. */
 export const rpcSchemas = {
   'equihome.rpc.fund.get': { request: z.strictObject({ id: ResourceId }), reply: Fund },
+  /** A whole portfolio: only for portfolios under NATS' max payload (about 4,000 loans); else 413. */
   'equihome.rpc.portfolio.get': { request: z.strictObject({ id: ResourceId }), reply: Portfolio },
+  /** A portfolio of any size, a page of at most PORTFOLIO_PAGE_MAX_LOANS loans at a time. */
+  'equihome.rpc.portfolio.page': { request: PortfolioPageRequest, reply: PortfolioPage },
 } as const;
 export type RpcSubject = keyof typeof rpcSchemas;
 export type RpcRequest<S extends RpcSubject> = z.infer<(typeof rpcSchemas)[S]['request']>;

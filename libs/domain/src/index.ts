@@ -19,7 +19,18 @@ export {
   FundListQuery,
   type FundParameters,
 } from './fund.js';
-export { Loan, PortfolioMetrics, Portfolio, GeneratePortfolioRequest, PortfolioUpdate, PortfolioListQuery } from './portfolio.js';
+export {
+  Loan,
+  PortfolioMetrics,
+  Portfolio,
+  GeneratePortfolioRequest,
+  PortfolioUpdate,
+  PortfolioListQuery,
+  PORTFOLIO_PAGE_MAX_LOANS,
+  PortfolioPageRequest,
+  PortfolioPage,
+  portfolioPage,
+} from './portfolio.js';
 export {
   Granularity,
   MAX_SIMULATION_PATHS,

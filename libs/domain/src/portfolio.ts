@@ -49,6 +49,39 @@ export const Portfolio = z.strictObject({
 });
 export type Portfolio = z.infer<typeof Portfolio>;
 
+/**
+ * Loans per page of `equihome.rpc.portfolio.page`: 2,000 loans are about 0.5 MB of JSON,
+ * half of NATS' default max payload, so a page always fits in one reply.
+ */
+export const PORTFOLIO_PAGE_MAX_LOANS = 2_000;
+
+export const PortfolioPageRequest = z.strictObject({
+  id: ResourceId,
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().min(1).max(PORTFOLIO_PAGE_MAX_LOANS).default(PORTFOLIO_PAGE_MAX_LOANS),
+});
+export type PortfolioPageRequest = z.input<typeof PortfolioPageRequest>;
+
+/**
+ * One page of a stored portfolio: the document without its loans, the loans
+ * `[offset, offset + loans.length)` and the total. A reader assembles the pages and checks
+ * that `portfolio.version` stayed the same across them (else the portfolio changed while
+ * it read, and it starts again).
+ */
+export const PortfolioPage = z.strictObject({
+  portfolio: Portfolio.omit({ loans: true }),
+  offset: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  loans: z.array(Loan),
+});
+export type PortfolioPage = z.infer<typeof PortfolioPage>;
+
+/** The page `[offset, offset + limit)` of a portfolio (what portfolio-service answers). */
+export function portfolioPage(portfolio: Portfolio, offset: number, limit: number): PortfolioPage {
+  const { loans, ...header } = portfolio;
+  return { portfolio: header, offset, total: loans.length, loans: loans.slice(offset, offset + limit) };
+}
+
 export const GeneratePortfolioRequest = z.strictObject({
   fund_id: ResourceId,
   /** Random seed (uint32); a fresh one is drawn and returned when absent. */

@@ -16,3 +16,5 @@ export {
   type PrivateNatsServer,
 } from './nats-server.js';
 export { probeNats } from './nats-probe.js';
+export { deleteRedisKeys, REDIS_SERVER_BINARY, startPrivateRedisServer, TEST_REDIS_URL, type PrivateRedisServer } from './redis-server.js';
+export { freePort } from './free-port.js';

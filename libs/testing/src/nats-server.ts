@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { probeNats } from './nats-probe.js';
 import { TEST_NATS_URL } from './service-env.js';
 import { sleep, waitFor } from './wait-for.js';
+import { freePort } from './free-port.js';
 
 /**
  * Control of a real nats-server for fault tests: stop it, start it again, wait until it
@@ -276,14 +276,3 @@ export function listenerPid(port: number): number | undefined {
   return undefined;
 }
 
-/** A TCP port free on loopback right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -1,14 +1,35 @@
 /**
  * A redis-server of the test's own (real binary, free loopback port, no persistence), so a
- * fault test can FLUSHALL or restart it without touching the shared Redis of other suites.
- * (Should move to libs/testing beside `startPrivateNatsServer`.)
+ * fault test can FLUSHALL or restart it without touching the shared Redis of other suites;
+ * and the shared test Redis' URL with a by-pattern cleanup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { waitFor } from '@equihome/testing';
+import { waitFor } from './wait-for.js';
+import { freePort } from './free-port.js';
 
 export const REDIS_SERVER_BINARY = '/usr/bin/redis-server';
+
+/** The shared Redis of the tests (REDIS_URL, else the local one). */
+export const TEST_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** Deletes every key matching the SCAN pattern `match` (a test's `{prefix}*`); returns how many. */
+export async function deleteRedisKeys(match: string, url: string = TEST_REDIS_URL): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
 
 export interface PrivateRedisServer {
   readonly url: string;
@@ -20,16 +41,6 @@ export interface PrivateRedisServer {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `maxmemoryPolicy` other than noeviction: for the start-up check's test. */
 export async function startPrivateRedisServer(options: { maxmemoryPolicy?: string } = {}): Promise<PrivateRedisServer> {
