@@ -3,7 +3,9 @@
 // `kubectl kustomize` and checks what the platform relies on — each Deployment has
 // readiness/liveness probes on /health/ready and /health/live, resource requests, a
 // memory limit, a non-root security context, and a matching Service, PodDisruptionBudget
-// and HorizontalPodAutoscaler. Prints one line per overlay; exits 1 on any problem.
+// and HorizontalPodAutoscaler (workers: no Service; a KEDA ScaledObject instead of the HPA
+// where the overlay has one), an Ingress routing every API path and /ws, and a default-deny
+// NetworkPolicy. Prints one line per overlay; exits 1 on any problem.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,10 +29,22 @@ for (const overlay of readdirSync(overlays)) {
     }
     if (!spec.securityContext?.runAsNonRoot) errors.push(`${name}: must run as non-root`);
     const selects = (obj) => obj.spec?.selector?.matchLabels?.['app.kubernetes.io/name'] === name || obj.spec?.selector?.['app.kubernetes.io/name'] === name;
-    if (!byKind('Service').some(selects)) errors.push(`${name}: no Service selects it`);
+    const worker = dep.metadata.labels?.['app.kubernetes.io/component'] === 'worker';
+    if (!worker && !byKind('Service').some(selects)) errors.push(`${name}: no Service selects it`);
     if (!byKind('PodDisruptionBudget').some(selects)) errors.push(`${name}: no PodDisruptionBudget`);
-    if (!byKind('HorizontalPodAutoscaler').some((h) => h.spec.scaleTargetRef.name === name)) errors.push(`${name}: no HorizontalPodAutoscaler`);
+    const hpa = byKind('HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.name === name);
+    const keda = byKind('ScaledObject').filter((o) => o.spec.scaleTargetRef.name === name);
+    if (hpa.length + keda.length !== 1) errors.push(`${name}: needs exactly one HorizontalPodAutoscaler or KEDA ScaledObject, has ${hpa.length} + ${keda.length}`);
+    for (const o of keda) {
+      const list = o.spec.triggers?.find((t) => t.type === 'redis');
+      if (!list?.metadata?.listName?.endsWith(':wait') || list.metadata.activationListLength === undefined) errors.push(`${name}: the ScaledObject needs a redis trigger on the queue's …:wait list with activationListLength`);
+      if (!(o.spec.minReplicaCount >= 0 && o.spec.maxReplicaCount >= o.spec.minReplicaCount)) errors.push(`${name}: ScaledObject min/max replicas`);
+    }
   }
+  const ingress = byKind('Ingress')[0];
+  const routed = new Set((ingress?.spec.rules ?? []).flatMap((r) => r.http.paths.map((p) => p.path)));
+  for (const path of ['/api/funds', '/api/portfolios', '/api/simulations', '/api/optimization', '/ws']) if (!routed.has(path)) errors.push(`Ingress does not route ${path}`);
+  if (!byKind('NetworkPolicy').some((n) => Object.keys(n.spec.podSelector ?? {}).length === 0 && n.spec.policyTypes?.includes('Ingress') && !n.spec.ingress)) errors.push('no default-deny NetworkPolicy');
   if (byKind('Deployment').length === 0) errors.push('no Deployment rendered');
   problems += errors.length;
   console.log(`manifests ${overlay}: ${docs.length} objects, ${errors.length ? errors.join('; ') : 'ok'}`);

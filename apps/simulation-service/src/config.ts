@@ -38,6 +38,8 @@ export const simulationServiceConfigShape = {
    * ~2% of it. A run of more than 1,000 shards uses bigger ones.
    */
   SIM_SHARD_PATHS: int(100, 1_000_000).default(10_000),
+  /** Port of a worker process's probe/metrics listener (worker-health.ts); unset → none (local runs). */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Worker threads per worker process, i.e. shards in parallel (default: the cores of the pod). */
   WORKER_THREADS: int(1, 256).default(availableParallelism()),
   /** BullMQ job lock; a killed worker's shard is retried after at most lockDuration + stalledInterval. */

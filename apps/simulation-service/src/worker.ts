@@ -12,6 +12,7 @@ import { connectWorkerInfrastructure } from './infrastructure.js';
 import { jsonLogger } from './json-logger.js';
 import { SERVICE_NAME } from './service-name.js';
 import { startSimulationWorker } from './simulation-worker.js';
+import { startWorkerHealth, type WorkerHealth } from './worker-health.js';
 
 process.title = `${SERVICE_NAME} worker`;
 
@@ -20,7 +21,9 @@ try {
   const log = jsonLogger(SERVICE_NAME, config.LOG_LEVEL, { role: 'worker', pid: process.pid });
   const infrastructure = await connectWorkerInfrastructure(config, log);
   const running = startSimulationWorker(infrastructure);
-  log.info({ threads: config.WORKER_THREADS, queue: config.SIM_QUEUE, prefix: config.BULLMQ_PREFIX }, 'simulation worker started');
+  const health: WorkerHealth | undefined =
+    config.WORKER_HEALTH_PORT === undefined ? undefined : await startWorkerHealth({ port: config.WORKER_HEALTH_PORT, worker: running.worker, redis: infrastructure.redis, service: SERVICE_NAME });
+  log.info({ threads: config.WORKER_THREADS, queue: config.SIM_QUEUE, prefix: config.BULLMQ_PREFIX, health_port: health?.port }, 'simulation worker started');
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
@@ -30,6 +33,7 @@ try {
     force.unref();
     running
       .close()
+      .then(() => health?.close())
       .then(() => infrastructure.close())
       .then(
         () => process.exit(0),
