@@ -3,6 +3,7 @@ import type { SimulationServiceConfig } from './config.js';
 import { consumePortfolioEvents } from './events.js';
 import { SERVICE_NAME, type SimulationServiceInfrastructure } from './infrastructure.js';
 import { startProgressTracker, type ProgressTracker } from './progress.js';
+import { registerQueueMetrics } from './queue-metrics.js';
 import { startReconciler, type Reconciler } from './reconciler.js';
 import { redisConnection } from './redis-connections.js';
 import { simulationRoutes } from './routes/simulations.js';
@@ -84,6 +85,7 @@ export async function buildApp(config: SimulationServiceConfig, infrastructure: 
     await stopBackground();
     throw err;
   }
+  registerQueueMetrics(service.metrics.registry, infrastructure.queue.queue);
   try {
     consumers.push(...(await consumePortfolioEvents({ messaging: infrastructure.messaging, results: infrastructure.results, log: service.app.log, durable: config.PORTFOLIO_EVENTS_DURABLE })));
   } catch (err) {
