@@ -1,5 +1,5 @@
 // Shared flat config: typescript-eslint + Nx module boundaries.
-// Tags: type:domain, type:finance, type:platform, type:messaging, type:storage, type:outbox,
+// Tags: type:domain, type:finance, type:charts (server-side charts, self-contained), type:platform, type:messaging, type:storage, type:outbox,
 // type:testing, type:app, type:e2e (black-box tests of running services). Apps may depend on libs; libs never on apps; libs/finance on nothing
 // but itself; platform (HTTP), messaging (NATS) and storage (databases) only on domain, so a
 // service without a database (the gateway) pulls in no database driver; outbox joins storage
@@ -19,6 +19,7 @@ function boundaries(tests) {
       allow: [],
       depConstraints: [
         { sourceTag: 'type:finance', onlyDependOnLibsWithTags: ['type:finance'] },
+        { sourceTag: 'type:charts', onlyDependOnLibsWithTags: ['type:charts'] },
         { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
         { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain'] },
         { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:domain', ...kit] },
@@ -28,7 +29,7 @@ function boundaries(tests) {
         { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:messaging', 'type:testing'] },
         {
           sourceTag: 'type:app',
-          onlyDependOnLibsWithTags: ['type:domain', 'type:finance', 'type:platform', 'type:messaging', 'type:storage', 'type:outbox', ...kit],
+          onlyDependOnLibsWithTags: ['type:domain', 'type:finance', 'type:charts', 'type:platform', 'type:messaging', 'type:storage', 'type:outbox', ...kit],
         },
       ],
     },
