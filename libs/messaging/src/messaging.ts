@@ -53,6 +53,11 @@ export interface ConnectMessagingOptions {
   waitOnFirstConnect?: boolean;
   /** Timeout of the JetStream API and publish acks, ms (default 5 000). */
   jetStreamTimeoutMs?: number;
+  /**
+   * TLS to the servers (the server's certificate is always verified): a CA file, and a client
+   * certificate + key for mutual TLS. Given (or a `tls://` server URL) → TLS is required.
+   */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 export interface PublishOptions {
@@ -187,6 +192,7 @@ export async function connectMessaging(options: ConnectMessagingOptions): Promis
       reconnectTimeWait,
       reconnectJitter: Math.round(reconnectTimeWait / 2),
       waitOnFirstConnect: options.waitOnFirstConnect ?? false,
+      ...(options.tls ? { tls: { ...options.tls } } : {}),
     });
   } catch (err) {
     throw new MessagingUnavailableError(`cannot connect to NATS at ${servers.join(',')}: ${errorMessage(err)}`, { cause: err });

@@ -31,4 +31,17 @@ describe('natsConfigShape and natsConnectOptions', () => {
       await m.close();
     }
   });
+
+  it('maps the TLS variables to the client: CA, mutual TLS with both files, tls:// URLs; refuses a certificate without its key', () => {
+    expect(natsConnectOptions(schema.parse({ NATS_TLS_CA_FILE: '/ca.pem' }))).toMatchObject({ tls: { caFile: '/ca.pem' } });
+    expect(natsConnectOptions(schema.parse({ NATS_TLS_CERT_FILE: '/c.pem', NATS_TLS_KEY_FILE: '/k.pem' }))).toMatchObject({ tls: { certFile: '/c.pem', keyFile: '/k.pem' } });
+    expect(natsConnectOptions(schema.parse({ NATS_URL: 'tls://nats:4222' }))).toMatchObject({ tls: {} });
+    expect(natsConnectOptions(schema.parse({}))).not.toHaveProperty('tls');
+    expect(() => natsConnectOptions(schema.parse({ NATS_TLS_CERT_FILE: '/c.pem' }))).toThrow(/NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together/);
+  });
+
+  it('requires TLS when asked: the local plain-text server is refused rather than used unencrypted', async () => {
+    const config = schema.parse({ NATS_URL: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
+    await expect(connectMessaging({ ...natsConnectOptions(config), tls: {}, name: 'tls-test', logger: recordingLogger() })).rejects.toThrow(/cannot connect to NATS.*server does not support 'tls'/);
+  });
 });

@@ -15,6 +15,10 @@ export const storageConfigShape = {
   MONGODB_URL: z.string().min(1).optional(),
   /** Database when MONGODB_URL names none (default `equihome`). */
   MONGODB_DB: z.string().min(1).optional(),
+  /** PEM CA of the PostgreSQL server (TLS: `sslmode=verify-full`, required in production; see tls.ts). */
+  DATABASE_SSL_CA_FILE: z.string().min(1).optional(),
+  /** PEM CA of the Redis server, for `rediss://` URLs (the certificate is always verified). */
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   /** Prepended to the service's collection names (tests: a random `t<hex>_`). */
   DOCUMENT_COLLECTION_PREFIX: z
     .string()

@@ -53,3 +53,5 @@ export { documentStoreFromEnv } from './document-store-from-env.js';
 export type { DocumentStoreFactory, StorageEnv } from './document-store-from-env.js';
 export { documentStoreFromConfig, storageConfigShape } from './config.js';
 export type { StorageConfig } from './config.js';
+export { postgresTls, redisTls, tlsEnv, TlsConfigError } from './tls.js';
+export type { TlsEnv } from './tls.js';

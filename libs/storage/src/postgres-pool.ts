@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { probe } from './readiness.js';
+import { postgresTls, tlsEnv, type TlsEnv } from './tls.js';
 
 /**
  * What the PostgreSQL adapters run their SQL on: a `pg.Pool` (each statement on any free
@@ -19,6 +20,8 @@ export interface PoolOptions {
   /** Logs pool-level errors of idle clients (default: console.error). */
   onError?: (err: Error) => void;
   applicationName?: string;
+  /** TLS settings (default: from the environment, see tls.ts). */
+  tls?: TlsEnv;
 }
 
 /**
@@ -26,8 +29,10 @@ export interface PoolOptions {
  * are logged instead of crashing the process.
  */
 export function createPool(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, options: PoolOptions = {}): pg.Pool {
+  const { connectionString, ssl } = postgresTls(url, options.tls ?? tlsEnv());
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString,
+    ssl,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
     idleTimeoutMillis: 30_000,

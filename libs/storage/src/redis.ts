@@ -10,6 +10,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { StoreError } from './errors.js';
 import { probe } from './readiness.js';
+import { redisTls, tlsEnv, type TlsEnv } from './tls.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -20,12 +21,16 @@ export interface CreateRedisOptions {
   onError?: (err: Error) => void;
   /** Shown in `CLIENT LIST`; useful to find a leaking pod. */
   connectionName?: string;
+  /** TLS settings (default: from the environment, see tls.ts). */
+  tls?: TlsEnv;
   /** Any other ioredis option; these win over the defaults above. */
   redisOptions?: RedisOptions;
 }
 
 export function createRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, options: CreateRedisOptions = {}): Redis {
+  const tls = redisTls(url, options.tls ?? tlsEnv());
   const client = new Redis(url, {
+    ...(tls ? { tls } : {}),
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
