@@ -39,6 +39,15 @@ export const FeeStructure = z.strictObject({
   /** GP commitment as a fraction of fund size (pays no carry). */
   gp_commitment_rate: rate(0, 0.5).default(0.05),
   waterfall_structure: z.enum(['european', 'american']).default('european'),
+  /**
+   * Optional terms (absent = off): the hurdle as an annual IRR (`irr`, `hurdle_rate`, the
+   * default) or as a multiple of contributions (`multiple`: LPs first receive
+   * `hurdle_multiple` × their contributions, 1–10, required with and only with `multiple`).
+   */
+  hurdle_type: z.enum(['irr', 'multiple']).optional(),
+  hurdle_multiple: z.number().min(1).max(10).optional(),
+  /** Share of the origination fees paid to the GP that offsets the management fee (0–1, default 0). */
+  management_fee_offset_rate: rate(0, 1).optional(),
 });
 export type FeeStructure = z.infer<typeof FeeStructure>;
 
@@ -130,11 +139,34 @@ export const ScenarioShock = z.strictObject({
 export type ScenarioShock = z.infer<typeof ScenarioShock>;
 
 export const Scenario = z.strictObject({
-  /** `base` (no overlay), `gfc` (−20% over months 12–36, defaults ×3), `stagnation` (μ = 0 for 5 years), `custom` (`shocks`). */
-  name: z.enum(['base', 'gfc', 'stagnation', 'custom']).default('base'),
+  /**
+   * `base` (no overlay), `gfc` (−20% over months 12–36, defaults ×3), `stagnation` (μ = 0 for
+   * 5 years), the stress library — `hpa_decline_10` / `hpa_decline_25` (an immediate national
+   * home-price decline of 10% / 25%), `valuation_haircut_10` (10% haircut on the property
+   * value at exit, foreclosures 12 months longer), `rate_shock` (default hazard ×2 and drift
+   * −2pp a year for 3 years) — or `custom` (`shocks`). Sources: libs/finance MODEL-NOTES.
+   */
+  name: z.enum(['base', 'gfc', 'stagnation', 'hpa_decline_10', 'hpa_decline_25', 'valuation_haircut_10', 'rate_shock', 'custom']).default('base'),
   shocks: z.array(ScenarioShock).max(100).default([]),
 });
 export type Scenario = z.infer<typeof Scenario>;
+
+/**
+ * Subscription credit line (optional; absent = none): capital needs are drawn on the line
+ * and repaid by LP calls `max_days_outstanding` days later; `rate` (interest on the balance)
+ * and `unused_fee` (on the undrawn size) are annual and are fund expenses. The summary
+ * reports LP net IRR with and without the line (ILPA disclosure) and its cost.
+ */
+export const SubscriptionLine = z.strictObject({
+  size: positiveAmount().max(1e12),
+  rate: rate(0, 0.3),
+  unused_fee: rate(0, 0.05).default(0),
+  max_days_outstanding: z.number().int().min(1).max(3650).default(90),
+});
+export type SubscriptionLine = z.infer<typeof SubscriptionLine>;
+
+export const Leverage = z.strictObject({ subscription_line: SubscriptionLine.optional() });
+export type Leverage = z.infer<typeof Leverage>;
 
 export const CapitalCall = z.strictObject({ date: isoDate, amount: positiveAmount() });
 export type CapitalCall = z.infer<typeof CapitalCall>;
@@ -157,11 +189,13 @@ const fundFields = {
   zone_correlations: ZoneCorrelations.default(ZoneCorrelations.parse({})),
   operations: Operations.default(Operations.parse({})),
   scenario: Scenario.default(Scenario.parse({})),
+  /** Optional fund leverage (absent = none). */
+  leverage: Leverage.optional(),
 };
 
 type FundLike = {
   size: number;
-  fee_structure: { catch_up_rate: number; performance_fee_rate: number };
+  fee_structure: { catch_up_rate: number; performance_fee_rate: number; hurdle_type?: 'irr' | 'multiple'; hurdle_multiple?: number };
   term: number;
   time_horizon?: number;
   capital_calls: { amount: number }[];
@@ -182,6 +216,8 @@ export function checkFundRules(fund: FundLike, ctx: z.RefinementCtx): void {
   if (fs.catch_up_rate !== 0 && !(fs.catch_up_rate > fs.performance_fee_rate)) {
     issue(['fee_structure', 'catch_up_rate'], `catch_up_rate must be 0 (no catch-up) or above performance_fee_rate (${fs.performance_fee_rate}), got ${fs.catch_up_rate}`);
   }
+  if (fs.hurdle_type === 'multiple' && fs.hurdle_multiple === undefined) issue(['fee_structure', 'hurdle_multiple'], 'hurdle_multiple is required with hurdle_type "multiple"');
+  if (fs.hurdle_type !== 'multiple' && fs.hurdle_multiple !== undefined) issue(['fee_structure', 'hurdle_multiple'], 'hurdle_multiple is only used with hurdle_type "multiple"');
   if (lp.average_ltv > lp.max_ltv) issue(['loan_parameters', 'average_ltv'], 'average_ltv must not exceed max_ltv');
   if (lp.min_ltv > lp.average_ltv) issue(['loan_parameters', 'min_ltv'], 'min_ltv must not exceed average_ltv');
   if (lp.min_loan_size > lp.max_loan_size) issue(['loan_parameters', 'min_loan_size'], 'min_loan_size must not exceed max_loan_size');

@@ -32,19 +32,34 @@ export type SimulationRequest = z.infer<typeof SimulationRequest>;
 export const RunState = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 export type RunState = z.infer<typeof RunState>;
 
+/** Percentiles of a per-path metric; null when no path has a value (engine 2.0.0: "no value" is null, never 0). */
+const pct = z.number().nullable();
 export const Percentiles = z.object({
-  p1: z.number(), p5: z.number(), p10: z.number(), p25: z.number(), p50: z.number(),
-  p75: z.number(), p90: z.number(), p95: z.number(), p99: z.number(),
+  p1: pct, p5: pct, p10: pct, p25: pct, p50: pct,
+  p75: pct, p90: pct, p95: pct, p99: pct,
 });
 
 /**
  * What a client watching a run sees converge: the percentiles of LP net IRR (annual
  * decimal) and LP TVPI over the `paths` of the shards finished so far (merged exactly).
  */
+/** Per-period percentile bands of one metric (dollars for NAV), indexed like `years`. */
+export const PartialBands = z.object({
+  years: z.array(z.number()),
+  p5: z.array(z.number()),
+  p25: z.array(z.number()),
+  p50: z.array(z.number()),
+  p75: z.array(z.number()),
+  p95: z.array(z.number()),
+});
+export type PartialBands = z.infer<typeof PartialBands>;
+
 export const PartialPercentiles = z.object({
   paths: z.number().int().nonnegative(),
   lp_irr: Percentiles,
   lp_tvpi: Percentiles,
+  /** The NAV fan of the finished shards (at most 61 points: quarterly for a monthly run), so a client draws the fan chart converging. */
+  nav: PartialBands.optional(),
 });
 export type PartialPercentiles = z.infer<typeof PartialPercentiles>;
 
@@ -69,14 +84,18 @@ export type SimulationStatus = z.infer<typeof SimulationStatus>;
 export const SimulationProgress = SimulationStatus;
 export type SimulationProgress = SimulationStatus;
 
-/** Distribution of one per-path metric over paths (NaN-free: unsolvable IRRs are counted apart, in `missing`). */
+/**
+ * Distribution of one per-path metric over paths (NaN-free: levels without contributions are
+ * `missing`; unsolvable IRRs are placed and counted in the level's `irr_unsolvable`). Every
+ * statistic is null when `count` is 0.
+ */
 export const MetricDistribution = Percentiles.extend({
-  mean: z.number(),
-  sd: z.number(),
+  mean: pct,
+  sd: pct,
   count: z.number().int(),
   missing: z.number().int().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
+  min: pct.optional(),
+  max: pct.optional(),
 });
 export type MetricDistribution = z.infer<typeof MetricDistribution>;
 
@@ -87,8 +106,8 @@ export type MetricDistribution = z.infer<typeof MetricDistribution>;
  */
 const num = z.number();
 const Distribution = z.looseObject({
-  mean: num, sd: num, count: num, missing: num, min: num, max: num,
-  p1: num, p5: num, p10: num, p25: num, p50: num, p75: num, p90: num, p95: num, p99: num,
+  mean: pct, sd: pct, count: num, missing: num, min: pct, max: pct,
+  p1: pct, p5: pct, p10: pct, p25: pct, p50: pct, p75: pct, p90: pct, p95: pct, p99: pct,
 });
 const Level = z.looseObject({
   irr: Distribution.describe('annual IRR (xirr, Actual/365), decimal'),
@@ -97,8 +116,10 @@ const Level = z.looseObject({
   moic: Distribution,
   payback_years: Distribution,
   probability_of_loss: num.describe('share of paths with TVPI < 1'),
-  var95: z.looseObject({ irr: num, tvpi: num }),
-  cvar95: z.looseObject({ irr: num, tvpi: num }),
+  var95: z.looseObject({ irr: pct, tvpi: pct }),
+  cvar95: z.looseObject({ irr: pct, tvpi: pct }),
+  irr_unsolvable: z.looseObject({ count: num, placed_low: num, placed_high: num }).optional().describe('IRRs without a root, placed at −100% (losing) or +300% (winning) so percentiles cover every path'),
+  no_contributions: num.optional().describe('paths on which the level paid nothing in (metrics missing)'),
 });
 const Band = z.looseObject({ p5: z.array(num), p25: z.array(num), p50: z.array(num), p75: z.array(num), p95: z.array(num) });
 const ZoneSummary = z.looseObject({ loans: num, defaults: num, exits: num, losses: num, default_rate: num });

@@ -50,3 +50,58 @@ describe('event and request schemas', () => {
     expect(GeneratePortfolioRequest.safeParse({ fund_id: '0190a3c0-7b1e-7cc4-8a51-1c2b3d4e5f60', seed: 2 ** 32 }).success).toBe(false);
   });
 });
+
+describe('FundInput scenario names (the engine stress library, libs/finance SCENARIO_NAMES)', () => {
+  it('accepts every named scenario of the engine and nothing else', () => {
+    for (const name of ['base', 'gfc', 'stagnation', 'hpa_decline_10', 'hpa_decline_25', 'valuation_haircut_10', 'rate_shock', 'custom']) {
+      expect(FundInput.parse({ ...minimal, scenario: { name } }).scenario.name).toBe(name);
+    }
+    const r = FundInput.safeParse({ ...minimal, scenario: { name: 'hpa_decline_50' } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toContain('scenario.name');
+  });
+});
+
+describe('FundInput optional fund terms (off when absent, the same rules as libs/finance validateFund)', () => {
+  it('accepts a multiple hurdle and a fee offset, leaves them absent by default', () => {
+    expect(FundInput.parse(minimal).fee_structure).not.toHaveProperty('hurdle_type');
+    const f = FundInput.parse({ ...minimal, fee_structure: { hurdle_type: 'multiple', hurdle_multiple: 1.5, management_fee_offset_rate: 0.8 } });
+    expect(f.fee_structure).toMatchObject({ hurdle_type: 'multiple', hurdle_multiple: 1.5, management_fee_offset_rate: 0.8 });
+  });
+
+  it('rejects a multiple without hurdle_type "multiple" (and the reverse), out-of-range values, naming the field', () => {
+    const paths = (fee_structure: object) => {
+      const r = FundInput.safeParse({ ...minimal, fee_structure });
+      expect(r.success).toBe(false);
+      return r.error!.issues.map((i) => i.path.join('.'));
+    };
+    expect(paths({ hurdle_type: 'multiple' })).toContain('fee_structure.hurdle_multiple');
+    expect(paths({ hurdle_multiple: 1.2 })).toContain('fee_structure.hurdle_multiple');
+    expect(paths({ hurdle_type: 'multiple', hurdle_multiple: 0.5 })).toContain('fee_structure.hurdle_multiple');
+    expect(paths({ management_fee_offset_rate: 1.2 })).toContain('fee_structure.management_fee_offset_rate');
+    expect(paths({ hurdle_type: 'tvpi' })).toContain('fee_structure.hurdle_type');
+  });
+});
+
+describe('FundInput leverage (subscription line; the same ranges as libs/finance validateFund)', () => {
+  it('accepts a line with its defaults filled, none by default', () => {
+    expect(FundInput.parse(minimal)).not.toHaveProperty('leverage');
+    const f = FundInput.parse({ ...minimal, leverage: { subscription_line: { size: 10_000_000, rate: 0.06 } } });
+    expect(f.leverage?.subscription_line).toEqual({ size: 10_000_000, rate: 0.06, unused_fee: 0, max_days_outstanding: 90 });
+  });
+
+  it('rejects bad line terms and unknown keys, naming the field', () => {
+    for (const [line, field] of [
+      [{ size: 0, rate: 0.05 }, 'leverage.subscription_line.size'],
+      [{ size: 1e6, rate: 0.5 }, 'leverage.subscription_line.rate'],
+      [{ size: 1e6, rate: 0.05, unused_fee: 0.2 }, 'leverage.subscription_line.unused_fee'],
+      [{ size: 1e6, rate: 0.05, max_days_outstanding: 0 }, 'leverage.subscription_line.max_days_outstanding'],
+      [{ size: 1e6, rate: 0.05, max_days_outstanding: 30.5 }, 'leverage.subscription_line.max_days_outstanding'],
+    ] as const) {
+      const r = FundInput.safeParse({ ...minimal, leverage: { subscription_line: line } });
+      expect(r.success, field).toBe(false);
+      expect(r.error!.issues.map((i) => i.path.join('.'))).toContain(field);
+    }
+    expect(FundInput.safeParse({ ...minimal, leverage: { nav_facility: {} } }).success).toBe(false);
+  });
+});

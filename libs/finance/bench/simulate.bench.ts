@@ -2,8 +2,11 @@
  * Benchmark of the Monte Carlo engine on the default $100M fund (printed figures, never
  * asserted). Run: `npx tsx libs/finance/bench/simulate.bench.ts` (throughput, monthly vs
  * yearly, linearity in paths and loans) or with `--million` (one 1,000,000-path monthly
- * run, peak RSS). Single thread.
+ * run, peak RSS). Single thread. Also prints the instructions count where `perf stat` can read
+ * the hardware counter.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { exampleFund, generatePortfolio, simulateFund } from '../src/index.js';
 import type { Granularity } from '../src/index.js';
 
@@ -39,7 +42,30 @@ function best(runs: number, fn: () => number): number {
 
 const mb = (kb: number) => (kb / 1024).toFixed(0);
 
-if (process.argv.includes('--million')) {
+/**
+ * Instructions retired by one 10,000-path monthly run (child process `--single`, so the
+ * count includes start-up; the start-up alone is measured with `--startup` and subtracted),
+ * where `perf stat` can read the hardware counter; null otherwise (e.g. in most VMs).
+ */
+function perfInstructions(): { run: number; startup: number } | null {
+  const self = fileURLToPath(import.meta.url);
+  const count = (mode: string): number | null => {
+    const r = spawnSync('perf', ['stat', '-x,', '-e', 'instructions', process.execPath, '--import', 'tsx', self, mode], { encoding: 'utf8' });
+    if (r.error !== undefined || r.status !== 0) return null;
+    const line = r.stderr.split('\n').find((l) => l.includes('instructions'));
+    const v = line === undefined ? Number.NaN : Number(line.split(',')[0]);
+    return Number.isFinite(v) ? v : null;
+  };
+  const run = count('--single');
+  const startup = count('--startup');
+  return run === null || startup === null ? null : { run, startup };
+}
+
+if (process.argv.includes('--single')) {
+  simulateFund(fund, { paths: 10_000, seed, granularity: 'monthly' });
+} else if (process.argv.includes('--startup')) {
+  simulateFund(fund, { paths: 1, seed, granularity: 'monthly' });
+} else if (process.argv.includes('--million')) {
   const paths = 1_000_000;
   const t0 = performance.now();
   const c0 = cpuSeconds();
@@ -80,4 +106,7 @@ if (process.argv.includes('--million')) {
   console.log(`linearity in loans (monthly, 10k paths): $100M ${(t10 * 1000).toFixed(0)} ms, $200M (2× loans) ${(tBig * 1000).toFixed(0)} ms, ratio ${(tBig / t10).toFixed(2)}`);
   console.log(`original engine: 0.093 s/path yearly → 10,000 paths ≈ 930 s; speed-up (yearly) ≈ ${Math.round(930 / rows[2][1])}×`);
   console.log(`peak RSS so far: ${mb(process.resourceUsage().maxRSS)} MB`);
+  const perf = perfInstructions();
+  if (perf === null) console.log('instructions (perf stat -e instructions): not available on this machine (no hardware counter access)');
+  else console.log(`instructions, 10,000 monthly paths: ${((perf.run - perf.startup) / 1e9).toFixed(2)} G (${Math.round((perf.run - perf.startup) / 10_000).toLocaleString('en-US')} per path; start-up ${(perf.startup / 1e9).toFixed(2)} G excluded)`);
 }

@@ -38,8 +38,11 @@ import { FinanceInputError } from './errors.js';
 
 /** A dated cash flow. `amount` uses the sign convention above. */
 export interface DatedFlow {
-  /** ISO date (`YYYY-MM-DD` or full ISO timestamp) or a `Date`; read as a UTC calendar day. */
-  date: string | Date;
+  /**
+   * ISO date (`YYYY-MM-DD` or full ISO timestamp) or a `Date`, read as a UTC calendar day;
+   * or a day number (days since 1970-01-01 UTC, as `dayNumber` returns; used as given).
+   */
+  date: string | Date | number;
   /** Amount in currency units; negative = paid in, positive = received. */
   amount: number;
 }
@@ -208,20 +211,39 @@ export function xirr(flows: DatedFlow[], guess: number = DEFAULT_IRR_GUESS): num
   checkRate(guess, 'guess');
   const { amounts, years } = datedArrays(flows);
   // time order for the sign-change count; NPV does not depend on the order. Zero amounts
-  // are dropped (they would only let an all-underflowed NPV look like a root).
-  const order = Array.from({ length: amounts.length }, (_, i) => i)
-    .filter((i) => amounts[i] !== 0)
-    .sort((a, b) => years[a] - years[b]);
-  const n = order.length;
+  // are dropped (they would only let an all-underflowed NPV look like a root). Dates are
+  // parsed once (datedArrays); flows already in date order are not sorted.
+  let n = 0;
+  let sorted = true;
+  let prevY = -Infinity;
+  for (let i = 0; i < amounts.length; i++) {
+    if (amounts[i] === 0) continue;
+    if (years[i] < prevY) sorted = false;
+    prevY = years[i];
+    n++;
+  }
   const a = new Float64Array(n);
   const y = new Float64Array(n);
+  if (sorted) {
+    for (let i = 0, k = 0; i < amounts.length; i++) {
+      if (amounts[i] === 0) continue;
+      a[k] = amounts[i];
+      y[k++] = years[i];
+    }
+  } else {
+    const order = Array.from({ length: amounts.length }, (_, i) => i)
+      .filter((i) => amounts[i] !== 0)
+      .sort((p, q) => years[p] - years[q]);
+    for (let k = 0; k < n; k++) {
+      a[k] = amounts[order[k]];
+      y[k] = years[order[k]];
+    }
+  }
   let pos = 0;
   let neg = 0;
   let changes = 0;
   let lastSign = 0;
   for (let k = 0; k < n; k++) {
-    a[k] = amounts[order[k]];
-    y[k] = years[order[k]];
     const f = a[k];
     if (f > 0) {
       pos += f;
@@ -356,9 +378,20 @@ function uniqueRoot(f: Float64Array, times: Float64Array | null, n: number): num
   return Number.NaN;
 }
 
-/** Bracket scan over L_GRID + Brent; the root closest to `guess` (see module doc). */
+/**
+ * Bracket scan over L_GRID + Brent; the root closest to `guess` (see module doc).
+ *
+ * The cells of the grid are visited outward from the guess, nearest first (by the distance
+ * in r of a cell's near end to the guess), and the walk stops as soon as no unvisited cell
+ * can hold a root closer than the best one found: the same cells, brackets and Brent
+ * refinements as a scan of the whole grid, hence the same root, but usually after a handful
+ * of NPV evaluations instead of ~360. The whole grid is only walked when there is no root.
+ */
 function scanForRoot(f: Float64Array, times: Float64Array | null, n: number, guess: number): number {
   const h = (L: number): number => scaledNpv(L, f, times, n);
+  const grid = L_GRID;
+  const last = grid.length - 1;
+  const lg = Math.log1p(guess);
   let best = Number.NaN;
   let bestDist = Infinity;
   const consider = (L: number): void => {
@@ -370,16 +403,36 @@ function scanForRoot(f: Float64Array, times: Float64Array | null, n: number, gue
       bestDist = d;
     }
   };
-  let prevL = L_GRID[0];
-  let prevH = h(prevL);
-  if (prevH === 0) consider(prevL);
-  for (let k = 1; k < L_GRID.length; k++) {
-    const L = L_GRID[k];
-    const H = h(L);
-    if (H === 0) consider(L);
-    else if (prevH !== 0 && (prevH < 0) !== (H < 0)) consider(brentRoot(h, prevL, L));
-    prevL = L;
-    prevH = H;
+  const dist = (L: number): number => Math.abs(Math.expm1(L) - guess);
+  // The cell [grid[j], grid[j+1]] holding the guess (clamped to the grid).
+  let j = 0;
+  while (j < last - 1 && grid[j + 1] <= lg) j++;
+  let lo = j; // lowest grid point evaluated
+  let hi = j + 1; // highest grid point evaluated
+  let hLo = h(grid[lo]);
+  let hHi = h(grid[hi]);
+  if (hLo === 0) consider(grid[lo]);
+  if (hHi === 0) consider(grid[hi]);
+  if (hLo !== 0 && hHi !== 0 && (hLo < 0) !== (hHi < 0)) consider(brentRoot(h, grid[lo], grid[hi]));
+  for (;;) {
+    const dDown = lo > 0 ? dist(grid[lo]) : Infinity;
+    const dUp = hi < last ? dist(grid[hi]) : Infinity;
+    if (Math.min(dDown, dUp) >= bestDist || (lo === 0 && hi === last)) break;
+    if (dDown <= dUp) {
+      const L = grid[lo - 1];
+      const H = h(L);
+      if (H === 0) consider(L);
+      else if (hLo !== 0 && (hLo < 0) !== (H < 0)) consider(brentRoot(h, L, grid[lo]));
+      lo--;
+      hLo = H;
+    } else {
+      const L = grid[hi + 1];
+      const H = h(L);
+      if (H === 0) consider(L);
+      else if (hHi !== 0 && (hHi < 0) !== (H < 0)) consider(brentRoot(h, grid[hi], L));
+      hi++;
+      hHi = H;
+    }
   }
   if (Number.isNaN(best)) {
     // tangent root (no sign change): Newton from the guess, accepted only on a small residual
@@ -409,10 +462,21 @@ function toFiniteArray(flows: number[], field: string): Float64Array {
 }
 
 /**
- * UTC calendar day number (days since 1970-01-01) of an ISO date string or Date.
+ * UTC calendar day number (days since 1970-01-01) of an ISO date string or Date; a finite
+ * number is taken as a day number already (returned as given).
  * @throws FinanceInputError naming `field` when the date is invalid
  */
-export function dayNumber(date: string | Date, field: string): number {
+export function dayNumber(date: string | Date | number, field: string): number {
+  if (typeof date === 'number') {
+    if (!Number.isFinite(date)) throw new FinanceInputError(field, `must be a valid ISO date, Date or finite day number, got ${String(date)}`);
+    return date;
+  }
+  if (typeof date === 'string' && date.length === 10) {
+    // Fast path for `YYYY-MM-DD` (no Date allocation, no regex): validated field by field.
+    const d = civilDay(date);
+    if (d === d) return d;
+    throw new FinanceInputError(field, `must be a valid ISO date, got ${date}`);
+  }
   let ms: number;
   if (date instanceof Date) ms = date.getTime();
   else if (typeof date === 'string' && /^\d{4}-\d{2}-\d{2}/.test(date)) {
@@ -424,6 +488,34 @@ export function dayNumber(date: string | Date, field: string): number {
   } else ms = Number.NaN;
   if (!Number.isFinite(ms)) throw new FinanceInputError(field, `must be a valid ISO date, got ${String(date)}`);
   return Math.floor(ms / DAY_MS);
+}
+
+/** Two ASCII digits of `s` at `i` as a number, or NaN. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
+/**
+ * Day number of a 10-character `YYYY-MM-DD` string (proleptic Gregorian, UTC), NaN when it
+ * is not a valid calendar date (e.g. 2023-02-30). Days-from-civil (H. Hinnant's algorithm).
+ */
+function civilDay(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
+  let y = digits2(s, 0) * 100 + digits2(s, 2);
+  const m = digits2(s, 5);
+  const d = digits2(s, 8);
+  if (!(m >= 1 && m <= 12 && d >= 1)) return Number.NaN;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  if (d > dim) return Number.NaN;
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 function datedArrays(flows: DatedFlow[]): { amounts: Float64Array; years: Float64Array } {

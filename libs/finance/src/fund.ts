@@ -1,6 +1,6 @@
 import { FinanceInputError } from './errors.js';
 import type { Fund, Zone } from './types.js';
-import { ZONES } from './types.js';
+import { SCENARIO_NAMES, ZONES } from './types.js';
 import { checkCatchUpRate } from './waterfall.js';
 
 /**
@@ -134,7 +134,23 @@ export function validateFund(fund: Fund): void {
   oneOf(fs.origination_fee_recipient, 'fee_structure.origination_fee_recipient', ['gp', 'fund']);
   num(fs.gp_commitment_rate, 'fee_structure.gp_commitment_rate', 0, 0.5);
   oneOf(fs.waterfall_structure, 'fee_structure.waterfall_structure', ['european', 'american']);
+  if (fs.hurdle_type !== undefined) oneOf(fs.hurdle_type, 'fee_structure.hurdle_type', ['irr', 'multiple']);
+  if (fs.hurdle_multiple !== undefined) {
+    num(fs.hurdle_multiple, 'fee_structure.hurdle_multiple', 1, 10);
+    if (fs.hurdle_type !== 'multiple') throw new FinanceInputError('fee_structure.hurdle_multiple', 'is only used with hurdle_type "multiple"');
+  } else if (fs.hurdle_type === 'multiple') throw new FinanceInputError('fee_structure.hurdle_multiple', 'is required with hurdle_type "multiple"');
+  if (fs.management_fee_offset_rate !== undefined) num(fs.management_fee_offset_rate, 'fee_structure.management_fee_offset_rate', 0, 1);
 
+  if (f.leverage !== undefined) {
+    const lev = obj(f.leverage, 'leverage');
+    if (lev.subscription_line !== undefined) {
+      const sl = obj(lev.subscription_line, 'leverage.subscription_line');
+      num(sl.size, 'leverage.subscription_line.size', 0, 1e12, { gt: true });
+      num(sl.rate, 'leverage.subscription_line.rate', 0, 0.3);
+      num(sl.unused_fee, 'leverage.subscription_line.unused_fee', 0, 0.05);
+      num(sl.max_days_outstanding, 'leverage.subscription_line.max_days_outstanding', 1, 3650, { int: true });
+    }
+  }
   if (!Array.isArray(f.capital_calls)) throw new FinanceInputError('capital_calls', 'must be an array');
   let called = 0;
   (f.capital_calls as unknown[]).forEach((c, i) => {
@@ -202,7 +218,7 @@ export function validateFund(fund: Fund): void {
   num(op.liquidation_discount, 'operations.liquidation_discount', 0, 1);
 
   const sc = obj(f.scenario, 'scenario');
-  oneOf(sc.name, 'scenario.name', ['base', 'gfc', 'stagnation', 'custom']);
+  oneOf(sc.name, 'scenario.name', SCENARIO_NAMES);
   if (!Array.isArray(sc.shocks)) throw new FinanceInputError('scenario.shocks', 'must be an array');
   (sc.shocks as unknown[]).forEach((s, i) => {
     const q = 'scenario.shocks.' + i + '.';

@@ -1,19 +1,22 @@
 export { FinanceError, FinanceInputError } from './errors.js';
 export { DEFAULT_IRR_GUESS, IRR_RESIDUAL_TOLERANCE, dayNumber, irr, irrPeriodic, npv, xirr, xnpv } from './cashflow.js';
 export type { DatedFlow } from './cashflow.js';
-export { ZONES } from './types.js';
+export { SCENARIO_NAMES, ZONES } from './types.js';
 export type {
   CapitalCall,
   FeeStructure,
   Fund,
   Granularity,
   Loan,
+  Leverage,
   LoanParameters,
   Operations,
   Portfolio,
   PortfolioMetrics,
   Scenario,
+  ScenarioName,
   ScenarioShock,
+  SubscriptionLine,
   Zone,
   ZoneAllocations,
   ZoneCorrelations,

@@ -40,7 +40,7 @@ export interface TornadoRow {
   /** The shift or multiplier applied at the low / high end. */
   low: number;
   high: number;
-  /** The metric (LP net IRR median, annual) at the low / high end. */
+  /** The metric (LP net IRR median, annual) at the low / high end; NaN (JSON null) when no path paid in. */
   metric_low: number;
   metric_high: number;
   /** The metric of the unchanged fund (same for every row). */
@@ -160,7 +160,7 @@ export function sensitivity(
       highFund: checkedVariant(fund, s.parameter, high, `parameters.${i}.high`),
     };
   });
-  const run = (f: Fund) => simulateFund(f, { paths: options.paths, seed: options.seed, granularity }).lp.irr.p50;
+  const run = (f: Fund) => simulateFund(f, { paths: options.paths, seed: options.seed, granularity }).lp.irr.p50 ?? Number.NaN;
   const base = run(fund);
   const rows: TornadoRow[] = variants.map((v) => {
     const metricLow = run(v.lowFund);

@@ -65,6 +65,8 @@ export class SimulationEngine {
   private readonly downside: boolean;
   private readonly propVol: number;
   private readonly foreclosurePeriods: number;
+  /** Share of the property value kept at exit (1, or 0.9 under `valuation_haircut_10`). */
+  private readonly exitValueKeep: number;
   private readonly liquidationKeep: number;
   private readonly reinvestLastPeriod: number; // last k with k/S ≤ reinvestment years (and < n)
   private readonly reinvestEvery: number;
@@ -73,6 +75,23 @@ export class SimulationEngine {
   private readonly reserve: number;
   private readonly scheduledCalls: Float64Array | null;
   private readonly hurdleFactor: number;
+  /** Hurdle as a multiple of contributions (`hurdle_type: 'multiple'`), or 0 for the IRR hurdle. */
+  private readonly hurdleMultiple: number;
+  /** Share of GP origination fees offsetting the management fee (0 = off). */
+  private readonly feeOffsetRate: number;
+  /** Subscription credit line (0 size = none): size, annual rate, unused fee, periods a draw may stay out. */
+  private readonly lineSize: number;
+  private readonly lineRate: number;
+  private readonly lineUnused: number;
+  private readonly linePeriods: number;
+  /** Per period: draws falling due (repaid by an LP call) at that period. */
+  private readonly lineDue: Float64Array;
+  /** True when the fund has a subscription line. */
+  get hasFacility(): boolean {
+    return this.lineSize > 0;
+  }
+  /** Whether the line is used on the current run (false for the "without facility" twin run). */
+  private lineActive = false;
   private readonly carryRate: number;
   private readonly catchUp: number;
   // Per-path buffers.
@@ -89,6 +108,22 @@ export class SimulationEngine {
   private readonly dSW: Float64Array;
   private readonly dSV: Float64Array;
   private readonly dForeclosure: Float64Array;
+  /** Per period: +1 when a loan is originated, −1 when its last proceeds (exit or recovery) arrive. */
+  private readonly dLive: Int32Array;
+  private readonly american: boolean;
+  /** American deals (one per loan), bucketed by the period their proceeds arrive (only when american). */
+  private dealHead: Int32Array;
+  private dealNext: Int32Array;
+  private dealA: Float64Array;
+  private dealO: Int32Array;
+  private dealClose: Int32Array;
+  private dealAmount: Float64Array;
+  private dealCount = 0;
+  /** Per period: cumulative fees per open advance dollar (P) and its hurdle-discounted twin (Q). */
+  private readonly feeP: Float64Array;
+  private readonly feeQ: Float64Array;
+  /** hurdle factor (1+h)^{k/S}, k = 0…n. */
+  private readonly hurdlePow: Float64Array;
   private readonly zoneTotals = new Float64Array(3);
   /** ς√τ and ς²τ/2 for a holding period of m periods. */
   private readonly noiseSd: Float64Array;
@@ -113,7 +148,25 @@ export class SimulationEngine {
   readonly zoneLosses = new Float64Array(3);
   readonly zoneLoans = new Float64Array(3);
   gpOriginationFees = 0;
+  /** Management fee offset by GP origination fees on the last path (dollars). */
+  feeOffsets = 0;
+  /** Subscription line on the last path: balance after each period, total interest + unused fees, draws. */
+  readonly lineBalance: Float64Array;
+  facilityCost = 0;
+  facilityDraws = 0;
+  /** LP IRR of the same path without the facility (placed like the summary's IRRs; NaN without a facility). */
+  lpIrrWithoutFacility = Number.NaN;
   unfundedLoans = 0;
+  /** Period after which the fund was wound down (all assets realised), or −1. */
+  windDownPeriod = -1;
+  /** Carry of the fund's structure: paid before the final true-up, and clawed back at the end. */
+  carryPaid = 0;
+  carryPaidYears = 0;
+  clawback = 0;
+  /** The same for a European whole-fund waterfall on the same fund flows (equal when european). */
+  europeanCarryPaid = 0;
+  europeanCarryPaidYears = 0;
+  europeanClawback = 0;
   feesPayable = 0;
   conservationError = 0;
   /** Annualised IRRs (NaN when undefined) and multiples of the last path. */
@@ -168,6 +221,12 @@ export class SimulationEngine {
         this.baseHazard[k * 3 + z] = zp[z].default_rate * defMult[k * 3 + z];
       }
     }
+    // Stress library (MODEL-NOTES "Stress library"): an immediate national home-price decline
+    // is a level jump of every zone index in the first period; the valuation haircut applies
+    // to the property value at exit and lengthens foreclosures.
+    const stress = STRESS[fund.scenario.name];
+    if (stress !== undefined && stress.jump !== 0 && n >= 1) for (let z = 0; z < 3; z++) this.stepDrift[3 + z] += stress.jump;
+    this.exitValueKeep = stress?.exit_keep ?? 1;
 
     // Initial loans.
     const loans = portfolio.loans;
@@ -223,7 +282,7 @@ export class SimulationEngine {
     this.interest = lp.interest_rate;
     this.downside = lp.downside_protection;
     this.propVol = lp.property_volatility;
-    this.foreclosurePeriods = Math.round((lp.foreclosure_months * S) / 12);
+    this.foreclosurePeriods = Math.round(((lp.foreclosure_months + (stress?.extra_foreclosure_months ?? 0)) * S) / 12);
     this.liquidationKeep = 1 - ops.liquidation_discount;
     this.reinvestLastPeriod = Math.min(n - 1, Math.floor(ops.reinvestment_period_years * S + 1e-9));
     this.reinvestEvery = Math.max(1, Math.round((3 * S) / 12));
@@ -241,7 +300,17 @@ export class SimulationEngine {
     } else {
       this.scheduledCalls = null;
     }
-    this.hurdleFactor = Math.pow(1 + fs.hurdle_rate, dt);
+    this.hurdleMultiple = fs.hurdle_type === 'multiple' ? (fs.hurdle_multiple ?? 1) : 0;
+    // A multiple hurdle does not compound: the hurdle account is multiple × contributions − receipts.
+    this.hurdleFactor = this.hurdleMultiple > 0 ? 1 : Math.pow(1 + fs.hurdle_rate, dt);
+    this.feeOffsetRate = fs.origination_fee_recipient === 'gp' ? (fs.management_fee_offset_rate ?? 0) : 0;
+    const line = fund.leverage?.subscription_line;
+    this.lineSize = line?.size ?? 0;
+    this.lineRate = line?.rate ?? 0;
+    this.lineUnused = line?.unused_fee ?? 0;
+    this.linePeriods = line === undefined ? 0 : Math.max(1, Math.round((line.max_days_outstanding / 365) * S));
+    this.lineDue = new Float64Array(this.lineSize > 0 ? n + 1 : 0);
+    this.lineBalance = new Float64Array(n + 1);
     this.carryRate = fs.performance_fee_rate;
     // Validated (checkCatchUpRate): 0 = no catch-up tier, otherwise above the carry rate.
     this.catchUp = fs.catch_up_rate;
@@ -263,6 +332,19 @@ export class SimulationEngine {
     this.dSW = new Float64Array(len * 3);
     this.dSV = new Float64Array(len * 3);
     this.dForeclosure = new Float64Array(len);
+    this.dLive = new Int32Array(len);
+    this.american = fs.waterfall_structure === 'american';
+    const cap = this.american ? m + 1024 : 0;
+    this.dealHead = new Int32Array(this.american ? len : 0);
+    this.dealNext = new Int32Array(cap);
+    this.dealA = new Float64Array(cap);
+    this.dealO = new Int32Array(cap);
+    this.dealClose = new Int32Array(cap);
+    this.dealAmount = new Float64Array(cap);
+    this.feeP = new Float64Array(this.american ? n + 1 : 0);
+    this.feeQ = new Float64Array(this.american ? n + 1 : 0);
+    this.hurdlePow = new Float64Array(n + 1);
+    for (let k = 0; k <= n; k++) this.hurdlePow[k] = fs.hurdle_type === 'multiple' ? 1 : Math.pow(1 + fs.hurdle_rate, k * dt);
     this.calls = new Float64Array(n + 1);
     this.advances = new Float64Array(n + 1);
     this.proceeds = new Float64Array(n + 1);
@@ -357,10 +439,9 @@ export class SimulationEngine {
           if (H[base + mid] >= target) hi = mid;
           else lo = mid + 1;
         }
-        if (lo < end) {
-          defaulted = true;
-          closeK = lo;
-        }
+        // The exit period counts: a default in (e − 1, e] is a default (MODEL-NOTES).
+        defaulted = true;
+        closeK = lo;
       }
     }
     let amount: number;
@@ -381,6 +462,7 @@ export class SimulationEngine {
       let v = V0 * (this.index[closeK * 3 + z] / this.index[o * 3 + z]);
       // Idiosyncratic noise exp(ς·W(τ) − ς²τ/2), W(τ) ~ N(0, τ): one normal per exiting loan.
       if (this.propVol > 0) v *= Math.exp(this.noiseSd[m] * this.loanZ[j] - this.noiseHalfVar[m]);
+      v *= this.exitValueKeep;
       let app = s * (v - V0);
       if (this.downside && app < 0) app = 0;
       amount = A * (1 + this.interest * tau) + app;
@@ -394,6 +476,9 @@ export class SimulationEngine {
     if (amount < A) this.zoneLosses[z] += A - amount;
     this.inProceeds[at] += amount;
     this.inPrincipal[at] += amount < A ? amount : A;
+    this.dLive[o]++;
+    this.dLive[at]--;
+    if (this.american) this.addDeal(A, o, closeK, at, amount);
     const oz = o * 3 + z;
     const cz = closeK * 3 + z;
     const sv = s * V0;
@@ -408,6 +493,65 @@ export class SimulationEngine {
     this.dSV[cz] -= sv;
   }
 
+  /** Records loan j's American deal (advance A, originated o, closed c, proceeds `amount` at period `at`). */
+  private addDeal(A: number, o: number, c: number, at: number, amount: number): void {
+    const i = this.dealCount++;
+    if (i >= this.dealA.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.dealNext = grow(this.dealNext);
+      this.dealA = grow(this.dealA);
+      this.dealO = grow(this.dealO);
+      this.dealClose = grow(this.dealClose);
+      this.dealAmount = grow(this.dealAmount);
+    }
+    this.dealA[i] = A;
+    this.dealO[i] = o;
+    this.dealClose[i] = c;
+    this.dealAmount[i] = amount;
+    this.dealNext[i] = this.dealHead[at];
+    this.dealHead[at] = i;
+  }
+
+  /**
+   * Carry of the American deals whose proceeds arrive at period k (MODEL-NOTES "American"):
+   * each deal = the loan's advance plus its pro-rata share of the fees and expenses accrued
+   * while it was open, LP share; its hurdle accrues from each contribution's period.
+   */
+  private dealCarry(k: number, lpShare: number): number {
+    let total = 0;
+    const carry = this.carryRate;
+    const cu = this.catchUp;
+    const hp = this.hurdlePow;
+    for (let i = this.dealHead[k]; i >= 0; i = this.dealNext[i]) {
+      const A = this.dealA[i];
+      const o = this.dealO[i];
+      const c = this.dealClose[i];
+      const contributed = lpShare * A * (1 + this.feeP[c] - this.feeP[o]);
+      const hurdle = this.hurdleMultiple > 0 ? this.hurdleMultiple * contributed : lpShare * A * (hp[k] / hp[o] + (this.feeQ[c] - this.feeQ[o]) * hp[k]);
+      let left = lpShare * this.dealAmount[i];
+      const roc = left < contributed ? left : contributed;
+      left -= roc;
+      const owed = hurdle - roc;
+      const pref = owed > 0 ? (left < owed ? left : owed) : 0;
+      left -= pref;
+      if (!(left > 0)) continue;
+      let gp = 0;
+      if (cu > 0) {
+        const need = (carry * pref) / (cu - carry);
+        const y = left < need ? left : need;
+        gp += cu * y;
+        left -= y;
+      }
+      gp += carry * left;
+      total += gp;
+    }
+    return total;
+  }
+
   /**
    * Runs path `path` of the simulation seeded by `seed`, filling the per-period outputs
    * and per-path scalars. Conservation (checked, reported as `conservationError`):
@@ -415,6 +559,20 @@ export class SimulationEngine {
    * distributions + cash held at the end.
    */
   runPath(seed: number, path: number): void {
+    if (this.lineSize > 0) {
+      // The ILPA disclosure: the same path (same draws) without the facility first.
+      this.lineActive = false;
+      this.runOne(seed, path);
+      this.lpIrrWithoutFacility = this.lpIrr === this.lpIrr ? this.lpIrr : this.lpFlowSum > 0 ? 3 : -1;
+      this.lineActive = true;
+    }
+    this.runOne(seed, path);
+  }
+
+  /** Sum of the LP flow vector of the last run (its sign is the sign of LP TVPI − 1). */
+  private lpFlowSum = 0;
+
+  private runOne(seed: number, path: number): void {
     const n = this.periods;
     const rng = this.rng;
     rng.reseed(seed, path, RNG_DOMAIN.path);
@@ -425,6 +583,11 @@ export class SimulationEngine {
     this.dSW.fill(0);
     this.dSV.fill(0);
     this.dForeclosure.fill(0);
+    this.dLive.fill(0);
+    if (this.american) {
+      this.dealHead.fill(-1);
+      this.dealCount = 0;
+    }
     this.zoneDefaults.fill(0);
     this.zoneExits.fill(0);
     this.zoneLosses.fill(0);
@@ -468,6 +631,34 @@ export class SimulationEngine {
     let wHurdle = 0;
     let wCarry = 0;
     const commitment = size;
+    // Wind-down: once every loan is realised (none open, no recovery pending, no initial loan
+    // left to originate, no reinvestment possible) fees, expenses and calls stop.
+    let live = 0;
+    let originated = 0;
+    let wound = false;
+    this.windDownPeriod = -1;
+    const reinvestThreshold = this.minReinvestment > minSize ? this.minReinvestment : minSize;
+    const american = this.american;
+    const offsetRate = this.feeOffsetRate;
+    const hurdleOnCall = this.hurdleMultiple > 0 ? this.hurdleMultiple : 1;
+    let offsetCredit = 0;
+    let offsets = 0;
+    // Subscription line: balance drawn, and its totals (costs are fund expenses).
+    const lineOn = this.lineActive;
+    const lineSize = this.lineSize;
+    let lineBal = 0;
+    let lineDraws = 0;
+    let lineRepaid = 0;
+    let lineCost = 0;
+    if (lineOn) this.lineDue.fill(0);
+    let amerAccrued = 0;
+    let amerPaid = 0;
+    let carryPaid = 0;
+    let carryYears = 0;
+    let euPaid = 0;
+    let euYears = 0;
+    this.clawback = 0;
+    this.europeanClawback = 0;
 
     for (let k = 0; k <= n; k++) {
       const last = k === n;
@@ -480,9 +671,24 @@ export class SimulationEngine {
       cash += inK;
       totalProceeds += inK;
       if (k <= this.reinvestLastPeriod) pool += this.inPrincipal[k];
+      let lineCostK = 0;
+      if (lineOn && k > 0) {
+        // Interest on the balance outstanding over the period and the unused fee (a fund
+        // expense), then the draws falling due are repaid by an LP call (all at the term).
+        lineCostK = (lineBal * this.lineRate + (wound ? 0 : (lineSize - lineBal) * this.lineUnused)) * this.dt;
+        let due = last ? lineBal : this.lineDue[k];
+        if (due > lineBal) due = lineBal;
+        if (due > 0) {
+          called += due;
+          callK += due;
+          lineBal -= due;
+          lineRepaid += due;
+        }
+        lineCost += lineCostK;
+      }
       // Scheduled capital calls.
-      if (this.scheduledCalls !== null && this.scheduledCalls[k] > 0) {
-        const c = Math.min(this.scheduledCalls[k], commitment - called);
+      if (this.scheduledCalls !== null && !wound && this.scheduledCalls[k] > 0) {
+        const c = Math.min(this.scheduledCalls[k], commitment - called - lineBal);
         if (c > 0) {
           called += c;
           callK += c;
@@ -492,19 +698,45 @@ export class SimulationEngine {
       }
       // 2. Fees and expenses of the period.
       let mgmt = 0;
-      if (k > 0) {
+      if (k > 0 && !wound) {
         const rate = this.feeRate[k];
         const basis = this.feeBasis === 0 ? size : this.feeBasis === 1 ? sa0 + sa1 + sa2 : prevNav;
         mgmt = rate * basis * this.dt;
+        if (offsetCredit > 0 && mgmt > 0) {
+          // Management-fee offset: GP origination fees credited so far reduce the fee.
+          const off = offsetCredit < mgmt ? offsetCredit : mgmt;
+          mgmt -= off;
+          offsetCredit -= off;
+          offsets += off;
+        }
       }
-      const expense = (k > 0 ? this.expensePerPeriod : 0) + (k === 0 ? this.setupCosts : 0);
-      payable += mgmt + expense;
+      const expense = k > 0 ? (wound ? 0 : this.expensePerPeriod) : this.setupCosts;
+      const expenseK = expense + lineCostK;
+      payable += mgmt + expenseK;
+      if (american) {
+        // Fees and expenses of the period, per dollar of advance open during it (set-up costs
+        // and periods without open loans stay with the fund, outside every deal).
+        const openA = sa0 + sa1 + sa2;
+        const per = k > 0 && openA > 0 ? (mgmt + expenseK) / openA : 0;
+        this.feeP[k] = (k > 0 ? this.feeP[k - 1] : 0) + per;
+        this.feeQ[k] = (k > 0 ? this.feeQ[k - 1] : 0) + per / this.hurdlePow[k];
+      }
       let mgmtK = 0;
       let expK = 0;
       if (payable > 0) {
         let free = cash - pool;
         if (free < payable) {
-          const c = Math.min(payable - free, commitment - called);
+          let c = Math.min(payable - free, commitment - called - lineBal);
+          if (c > 0 && lineOn && !last && !wound && lineBal < lineSize) {
+            // Drawn on the subscription line instead of called; repaid by a call later.
+            const dr = c < lineSize - lineBal ? c : lineSize - lineBal;
+            lineBal += dr;
+            lineDraws += dr;
+            this.lineDue[k + this.linePeriods < n ? k + this.linePeriods : n] += dr;
+            cash += dr;
+            free += dr;
+            c -= dr;
+          }
           if (c > 0) {
             called += c;
             callK += c;
@@ -523,7 +755,7 @@ export class SimulationEngine {
         undeployed = undeployed > pay ? undeployed - pay : 0;
         // Split the period's payment: fees accrued are paid in order of accrual; the
         // split between management fees and expenses is pro rata to what accrued.
-        const accrued = mgmt + expense;
+        const accrued = mgmt + expenseK;
         if (accrued > 0 && pay > 0) {
           mgmtK = (pay * mgmt) / accrued;
           expK = pay - mgmtK;
@@ -538,8 +770,23 @@ export class SimulationEngine {
         const fee = this.origFeeRate * A;
         const need = this.origFeeToFund ? A - fee : A;
         let free = cash - pool;
+        // Call only what will be deployed: a loan the cash and the remaining commitments
+        // cannot fund is skipped before anything is called for it.
+        if (free + (commitment - called - lineBal) < need - 1e-9 * A) {
+          unfunded++;
+          continue;
+        }
         if (free < need) {
-          const c = Math.min(need - free, commitment - called);
+          let c = Math.min(need - free, commitment - called - lineBal);
+          if (c > 0 && lineOn && !wound && lineBal < lineSize) {
+            const dr = c < lineSize - lineBal ? c : lineSize - lineBal;
+            lineBal += dr;
+            lineDraws += dr;
+            this.lineDue[k + this.linePeriods < n ? k + this.linePeriods : n] += dr;
+            cash += dr;
+            free += dr;
+            c -= dr;
+          }
           if (c > 0) {
             called += c;
             callK += c;
@@ -556,8 +803,12 @@ export class SimulationEngine {
         if (this.origFeeToFund) {
           cash += fee;
           feeIncK += fee;
-        } else gpOrig += fee;
+        } else {
+          gpOrig += fee;
+          offsetCredit += offsetRate * fee;
+        }
         undeployed = undeployed > need ? undeployed - need : 0;
+        originated++;
         this.originate(j, k, this.lExit[j]);
       }
       // 4. Reinvestment of returned principal (quarterly batches during the reinvestment period).
@@ -577,7 +828,10 @@ export class SimulationEngine {
           if (this.origFeeToFund) {
             cash += fee;
             feeIncK += fee;
-          } else gpOrig += fee;
+          } else {
+            gpOrig += fee;
+            offsetCredit += offsetRate * fee;
+          }
           const V0 = A / ltv;
           const slot = this.loanCount; // scratch slot for a reinvestment loan
           this.lA[slot] = A;
@@ -586,6 +840,7 @@ export class SimulationEngine {
           this.lZone[slot] = z;
           this.loanU[slot] = rng.uniform();
           this.loanZ[slot] = rng.normal();
+          originated++;
           this.originate(slot, k, e);
         }
       }
@@ -597,6 +852,21 @@ export class SimulationEngine {
       sw0 += this.dSW[b]; sw1 += this.dSW[b + 1]; sw2 += this.dSW[b + 2];
       sv0 += this.dSV[b]; sv1 += this.dSV[b + 1]; sv2 += this.dSV[b + 2];
       fcValue += this.dForeclosure[k];
+      live += this.dLive[k];
+      if (!wound && !last && originated > 0 && live === 0 && this.firstLoan[k + 1] === this.loanCount && (k >= this.reinvestLastPeriod || pool < reinvestThreshold)) {
+        wound = true;
+        this.windDownPeriod = k;
+        pool = 0;
+        undeployed = 0;
+        if (lineBal > 0) {
+          // The line is repaid (by a call) and cancelled at the wind-down.
+          called += lineBal;
+          callK += lineBal;
+          lineRepaid += lineBal;
+          lineBal = 0;
+        }
+      }
+      if (american && this.dealHead[k] >= 0) amerAccrued += this.dealCarry(k, lpShare);
       // 5. Distributions.
       let distK = 0;
       let lpK = 0;
@@ -605,10 +875,10 @@ export class SimulationEngine {
       // LP share of the period's calls enters the waterfall (booked before distributions).
       if (callK > 0) {
         wContributed += lpShare * callK;
-        wHurdle += lpShare * callK;
+        wHurdle += hurdleOnCall * lpShare * callK;
       }
-      if (last || (k > 0 && k % this.distributeEvery === 0)) {
-        const keep = last ? 0 : pool + undeployed + this.reserve;
+      if (last || wound || (k > 0 && k % this.distributeEvery === 0)) {
+        const keep = last || wound ? 0 : pool + undeployed + this.reserve;
         const d = cash - keep;
         if (d > 1e-9) {
           distK = d;
@@ -639,22 +909,46 @@ export class SimulationEngine {
             lpSplit = left - gpSplit;
           }
           wHurdle -= lpCu + lpSplit;
-          wCarry += gpCu + gpSplit;
+          const euK = gpCu + gpSplit;
+          wCarry += euK;
           wDistributed += lpShare * d;
-          carryK = gpCu + gpSplit;
+          carryK = euK;
+          if (american) {
+            // American: the carry of the deals realised so far, paid from this distribution.
+            const owed = amerAccrued - amerPaid;
+            carryK = owed > 0 ? (owed < lpShare * d ? owed : lpShare * d) : 0;
+            amerPaid += carryK;
+          }
           lpK = lpShare * d - carryK;
           gpK = g * d + carryK;
+          carryPaid += carryK;
+          carryYears += carryK * k * this.dt;
+          euPaid += euK;
+          euYears += euK * k * this.dt;
         }
         if (last) {
-          // Clawback: GP carry above carry_rate × total LP-share profit goes back to the LPs.
+          // Final true-up (ILPA clawback) of the whole-fund European waterfall on all flows:
+          // the GP returns the lesser of the carry it holds and the greater of (a) its carry
+          // above carry_rate × total LP-share profit and (b) what the LPs still lack of their
+          // hurdle (the hurdle account after the final distribution).
           const allowed = carryRate * Math.max(0, wDistributed - wContributed);
-          const excess = wCarry - allowed;
-          if (excess > 1e-12 * Math.max(1, wDistributed)) {
+          let euBack = wCarry - allowed > wHurdle ? wCarry - allowed : wHurdle;
+          if (euBack > wCarry) euBack = wCarry;
+          if (!(euBack > 1e-12 * Math.max(1, wDistributed))) euBack = 0;
+          let excess = euBack;
+          if (american) {
+            // Never above the European result over the whole fund.
+            const euFinal = wCarry - euBack;
+            excess = amerPaid - euFinal;
+            if (!(excess > 1e-12 * Math.max(1, wDistributed))) excess = 0;
+          }
+          if (excess > 0) {
             carryK -= excess;
             lpK += excess;
             gpK -= excess;
-            wCarry -= excess;
           }
+          this.clawback = excess;
+          this.europeanClawback = euBack;
         }
       }
       totalDist += distK;
@@ -668,7 +962,7 @@ export class SimulationEngine {
       const openValue =
         sa0 + sa1 + sa2 + r * (tYears * (sa0 + sa1 + sa2) - (sao0 + sao1 + sao2) * this.dt) + i0 * sw0 + i1 * sw1 + i2 * sw2 - sv0 - sv1 - sv2;
       const navK = cash + openValue + fcValue;
-      prevNav = navK;
+      prevNav = navK - lineBal;
       this.calls[k] = callK;
       this.advances[k] = advK;
       this.proceeds[k] = inK;
@@ -680,18 +974,26 @@ export class SimulationEngine {
       this.gpDistributions[k] = gpK;
       this.carry[k] = carryK;
       this.cash[k] = cash;
-      this.nav[k] = navK;
+      this.nav[k] = navK - lineBal;
+      this.lineBalance[k] = lineBal;
       totalAdvances += advK;
       totalFundFees += feeIncK;
       totalMgmt += mgmtK;
       totalExpenses += expK;
     }
     this.gpOriginationFees = gpOrig;
+    this.feeOffsets = offsets;
+    this.carryPaid = carryPaid;
+    this.carryPaidYears = carryYears;
+    this.europeanCarryPaid = euPaid;
+    this.europeanCarryPaidYears = euYears;
     // Initial loans dated at or after the term are never originated: counted as unfunded.
     this.unfundedLoans = unfunded + (this.loanCount - this.firstLoan[n]);
     this.feesPayable = payable;
-    const lhs = called + totalProceeds + totalFundFees;
-    const rhs = totalAdvances + totalMgmt + totalExpenses + totalDist + cash;
+    this.facilityCost = lineCost;
+    this.facilityDraws = lineDraws;
+    const lhs = called + totalProceeds + totalFundFees + lineDraws;
+    const rhs = totalAdvances + totalMgmt + totalExpenses + totalDist + cash + lineRepaid;
     this.conservationError = Math.abs(lhs - rhs) / Math.max(1, lhs);
 
     // IRRs on the per-period flow vectors (periodic, annualised as (1+r)^S − 1).
@@ -704,6 +1006,11 @@ export class SimulationEngine {
     for (let k = 0; k <= n; k++) flow[k] = this.lpDistributions[k] - lpShare * this.calls[k];
     flow[n] += lpShare * cash;
     this.lpIrr = annualIrr(flow, n + 1, S);
+    if (this.lineSize > 0) {
+      let fs = 0;
+      for (let k = 0; k <= n; k++) fs += flow[k];
+      this.lpFlowSum = fs;
+    }
     for (let k = 0; k <= n; k++) flow[k] = this.gpDistributions[k] - g * this.calls[k];
     flow[n] += g * cash;
     this.gpIrr = annualIrr(flow, n + 1, S);
@@ -737,13 +1044,22 @@ interface ResolvedShock {
 /**
  * Scenario overlays as shocks: `gfc` = −20% over months 12–36 (drift_add = ln(0.8)/2 per
  * year in every zone) with defaults ×3; `stagnation` = zone drift set to 0 for months
- * 0–60; `custom` = the fund's `shocks` (ignored for the other names).
+ * 0–60; `rate_shock` = default hazard ×2 and drift −2pp a year for months 0–36; `custom` =
+ * the fund's `shocks` (ignored for the other names).
  */
 function scenarioShocks(fund: Fund): ResolvedShock[] {
   const out: ResolvedShock[] = [];
   const name = fund.scenario.name;
   if (name === 'gfc') out.push({ from_month: 12, to_month: 36, drift_add: Math.log(0.8) / 2, vol_mult: 1, default_mult: 3 });
   if (name === 'stagnation') out.push({ from_month: 0, to_month: 60, drift_add: 'stagnation', vol_mult: 1, default_mult: 1 });
+  if (name === 'rate_shock') out.push({ from_month: 0, to_month: 36, drift_add: -0.02, vol_mult: 1, default_mult: 2 });
   if (name === 'custom') for (const s of fund.scenario.shocks) out.push({ ...s });
   return out;
 }
+
+/** The stress library's effects beyond shocks (see MODEL-NOTES "Stress library" for sources). */
+const STRESS: Partial<Record<string, { jump: number; exit_keep: number; extra_foreclosure_months: number }>> = {
+  hpa_decline_10: { jump: Math.log(0.9), exit_keep: 1, extra_foreclosure_months: 0 },
+  hpa_decline_25: { jump: Math.log(0.75), exit_keep: 1, extra_foreclosure_months: 0 },
+  valuation_haircut_10: { jump: 0, exit_keep: 0.9, extra_foreclosure_months: 12 },
+};

@@ -7,7 +7,7 @@ import type { SimulationSummary } from './summary.js';
 import type { Fund, Granularity, Portfolio } from './types.js';
 
 /** Version of the simulation model; part of every summary and of result cache keys. */
-export const ENGINE_VERSION = '1.1.0';
+export const ENGINE_VERSION = '2.0.0';
 
 /** Largest number of paths of one simulation. */
 export const MAX_PATHS = 100_000_000;
@@ -116,6 +116,8 @@ export interface PathLedger {
   cash: number[];
   nav: number[];
   gp_origination_fees: number;
+  /** Management fee offset by GP origination fees (`management_fee_offset_rate`), dollars. */
+  management_fee_offsets: number;
   unpaid_fees: number;
   /** Initial loans not originated (commitments exhausted, or dated at/after the term). */
   unfunded_loans: number;
@@ -125,7 +127,20 @@ export interface PathLedger {
   zone_exits: number[];
   zone_losses: number[];
   conservation_error: number;
-  /** Annualised IRRs; null when undefined. */
+  /** Carry paid as distributions happened (before the final true-up), and returned at the end (dollars). */
+  carry_paid: number;
+  clawback: number;
+  /** Net carry of the whole-fund European waterfall on the same fund flows (= Σ carry when european). */
+  european_net_carry: number;
+  /** Year after which the fund was wound down (every asset realised; no fees afterwards), or null. */
+  wound_down_at: number | null;
+  /** Subscription line (leverage.subscription_line): balance after each period (0 without one), total interest + unused fees, total draws. */
+  facility_balance: number[];
+  facility_cost: number;
+  facility_draws: number;
+  /** LP IRR of the same path without the facility (ILPA disclosure); null without a facility. */
+  lp_irr_without_facility: number | null;
+  /** Annualised IRRs; null when undefined (the summary places unsolvable ones, see MODEL-NOTES). */
   irr: { gross: number | null; fund: number | null; lp: number | null; gp: number | null };
 }
 
@@ -160,6 +175,7 @@ export function simulatePath(
     cash: arr(e.cash),
     nav: arr(e.nav),
     gp_origination_fees: e.gpOriginationFees,
+    management_fee_offsets: e.feeOffsets,
     unpaid_fees: e.feesPayable,
     unfunded_loans: e.unfundedLoans,
     zone_loans: arr(e.zoneLoans),
@@ -167,6 +183,14 @@ export function simulatePath(
     zone_exits: arr(e.zoneExits),
     zone_losses: arr(e.zoneLosses),
     conservation_error: e.conservationError,
+    carry_paid: e.carryPaid,
+    clawback: e.clawback,
+    european_net_carry: e.europeanCarryPaid - e.europeanClawback,
+    wound_down_at: e.windDownPeriod >= 0 ? e.windDownPeriod / e.stepsPerYear : null,
+    facility_balance: arr(e.lineBalance),
+    facility_cost: e.facilityCost,
+    facility_draws: e.facilityDraws,
+    lp_irr_without_facility: e.hasFacility ? nn(e.lpIrrWithoutFacility) : null,
     irr: { gross: nn(e.grossIrr), fund: nn(e.fundIrr), lp: nn(e.lpIrr), gp: nn(e.gpIrr) },
   };
 }

@@ -14,23 +14,39 @@ import {
 import type { ExactSumState } from './summary-state.js';
 import type { Granularity, Zone } from './types.js';
 
-/** Distribution of a per-path metric over paths. `count` = paths with a defined value, `missing` = undefined ones. */
+/**
+ * Distribution of a per-path metric over paths. `count` = paths with a defined value,
+ * `missing` = undefined ones. When no path has a value (`count` 0) every statistic is
+ * `null` ("no value"), never 0; the level's counts say why (`no_contributions`).
+ */
 export interface MetricDistribution {
-  mean: number;
-  sd: number;
+  mean: number | null;
+  sd: number | null;
   count: number;
   missing: number;
-  min: number;
-  max: number;
-  p1: number;
-  p5: number;
-  p10: number;
-  p25: number;
-  p50: number;
-  p75: number;
-  p90: number;
-  p95: number;
-  p99: number;
+  min: number | null;
+  max: number | null;
+  p1: number | null;
+  p5: number | null;
+  p10: number | null;
+  p25: number | null;
+  p50: number | null;
+  p75: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/**
+ * IRRs that no rate solves although the level paid in (see MODEL-NOTES "IRR placement"):
+ * they are never dropped; a losing path (TVPI < 1) is placed at −100% (`placed_low`), a
+ * winning one at the histogram cap +300% (`placed_high`), so percentiles, VaR and CVaR are
+ * over every path that paid in.
+ */
+export interface IrrUnsolvable {
+  count: number;
+  placed_low: number;
+  placed_high: number;
 }
 
 /**
@@ -47,8 +63,30 @@ export interface LevelSummary {
   payback_years: MetricDistribution;
   /** Share of paths with TVPI < 1. */
   probability_of_loss: number;
-  var95: { irr: number; tvpi: number };
-  cvar95: { irr: number; tvpi: number };
+  var95: { irr: number | null; tvpi: number | null };
+  cvar95: { irr: number | null; tvpi: number | null };
+  /** Paths whose IRR has no root but were placed by the documented rule (counted in `irr.count`). */
+  irr_unsolvable: IrrUnsolvable;
+  /** Paths on which this level paid nothing in: IRR, TVPI, DPI and payback are undefined (`missing`). */
+  no_contributions: number;
+}
+
+/**
+ * Carried interest and its timing (means per path, dollars; years from the first close).
+ * `carry_paid` is paid as distributions happen (before the final true-up), `clawback`
+ * returned at the end, `net_carry = carry_paid − clawback`; `mean_payment_year` the
+ * carry-weighted mean year of `carry_paid` (null without carry). `european` is the same for
+ * the whole-fund European waterfall on the same fund flows (identical when the fund is
+ * European); `timing_difference_years` = this structure's mean payment year − European.
+ */
+export interface CarryTiming {
+  structure: 'european' | 'american';
+  carry_paid: number;
+  clawback: number;
+  net_carry: number;
+  mean_payment_year: number | null;
+  european: { carry_paid: number; clawback: number; net_carry: number; mean_payment_year: number | null };
+  timing_difference_years: number | null;
 }
 
 /** Per-period percentile bands (fan chart); arrays are indexed like `years`. */
@@ -116,7 +154,16 @@ export interface SimulationSummary {
   /** Max drawdown of total value (NAV + cumulative distributions) from its running peak, fraction. */
   max_drawdown: MetricDistribution;
   /** Mean per path, dollars. */
-  gp_economics: { management_fees: number; origination_fees: number; carried_interest: number };
+  gp_economics: { management_fees: number; origination_fees: number; carried_interest: number; management_fee_offsets: number };
+  carry_timing: CarryTiming;
+  /** Paths wound down before the term (every asset realised: fees and expenses stopped). */
+  wound_down_paths: number;
+  /**
+   * Subscription line (ILPA disclosure), null without one: LP net IRR with the facility
+   * (= `lp.irr`) and without it (the same paths and draws, the line off), and the mean
+   * facility cost (interest + unused fees) per path, dollars.
+   */
+  facility: { paths: number; lp_irr_with: MetricDistribution; lp_irr_without: MetricDistribution; cost: number } | null;
   bands: { years: number[]; nav: Band; lp_distributions: Band; dpi: Band; tvpi: Band };
   zones: Record<Zone, ZoneSummary>;
   /** Mean number of initial loans per path not originated (commitments exhausted, or dated at/after the term). */
@@ -131,11 +178,22 @@ const COUNTER_NAMES = [
   'unfunded_loans',
   ...LEVELS.map((l) => `${l}.loss`),
   ...ZONE_KEYS.flatMap((z) => [`zone.${z}.loans`, `zone.${z}.defaults`, `zone.${z}.exits`]),
+  ...LEVELS.flatMap((l) => [`${l}.irr_placed_low`, `${l}.irr_placed_high`, `${l}.no_contributions`]),
+  'wound_down',
+  'american',
+  'facility_paths',
 ];
 const C_PATHS = 0;
 const C_UNFUNDED = 1;
 const C_LOSS = 2;
 const C_ZONE = 2 + LEVELS.length;
+const C_IRR = C_ZONE + 3 * ZONE_KEYS.length;
+const C_WOUND = C_IRR + 3 * LEVELS.length;
+const C_AMERICAN = C_WOUND + 1;
+const C_FACILITY = C_AMERICAN + 1;
+/** Where an unsolvable IRR of a paying-in level is placed: −100% (loss) or the histogram cap. */
+const IRR_PLACED_LOW = -1;
+const IRR_PLACED_HIGH = 3;
 
 const RATIO_SCALE = 2 ** 24;
 const DOLLAR_SCALE = 2 ** 4;
@@ -182,6 +240,15 @@ export class SummaryAccumulator {
   private readonly origSum = new ExactSum(DOLLAR_SCALE);
   private readonly carrySum = new ExactSum(DOLLAR_SCALE);
   private readonly lossSums = [new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE)];
+  private readonly offsetSum = new ExactSum(DOLLAR_SCALE);
+  private readonly facilityCost = new ExactSum(DOLLAR_SCALE);
+  private readonly lpIrrWithout: ScalarAccumulator;
+  private readonly carryPaid = new ExactSum(DOLLAR_SCALE);
+  private readonly carryYears = new ExactSum(DOLLAR_SCALE);
+  private readonly clawback = new ExactSum(DOLLAR_SCALE);
+  private readonly euCarryPaid = new ExactSum(DOLLAR_SCALE);
+  private readonly euCarryYears = new ExactSum(DOLLAR_SCALE);
+  private readonly euClawback = new ExactSum(DOLLAR_SCALE);
 
   constructor(
     private readonly periods: number,
@@ -199,10 +266,20 @@ export class SummaryAccumulator {
     }
     this.drawdown = scalarFor('drawdown', stepsPerYear, periods);
     this.scalars.set('max_drawdown', this.drawdown);
+    this.lpIrrWithout = scalarFor('irr', stepsPerYear, periods);
+    this.scalars.set('lp.irr_without_facility', this.lpIrrWithout);
     this.sums.set('gp.management_fees', this.mgmtSum);
     this.sums.set('gp.origination_fees', this.origSum);
     this.sums.set('gp.carried_interest', this.carrySum);
     ZONE_KEYS.forEach((z, i) => this.sums.set(`zone.${z}.losses`, this.lossSums[i]));
+    this.sums.set('gp.management_fee_offsets', this.offsetSum);
+    this.sums.set('facility.cost', this.facilityCost);
+    this.sums.set('carry.paid', this.carryPaid);
+    this.sums.set('carry.paid_years', this.carryYears);
+    this.sums.set('carry.clawback', this.clawback);
+    this.sums.set('carry.european_paid', this.euCarryPaid);
+    this.sums.set('carry.european_paid_years', this.euCarryYears);
+    this.sums.set('carry.european_clawback', this.euClawback);
     const P = periods + 1;
     this.bandNav = new BandAccumulator(P, 0, 1 / BAND_NAV_INV_WIDTH, BAND_BINS);
     this.bandLp = new BandAccumulator(P, 0, 1 / BAND_MULT_INV_WIDTH, BAND_BINS);
@@ -232,8 +309,17 @@ export class SummaryAccumulator {
         distributed += dist[k];
         if (payback !== payback && paidIn > 0 && distributed >= paidIn) payback = k / S;
       }
-      const irr = l === 0 ? e.grossIrr : l === 1 ? e.fundIrr : l === 2 ? e.lpIrr : e.gpIrr;
+      let irr = l === 0 ? e.grossIrr : l === 1 ? e.fundIrr : l === 2 ? e.lpIrr : e.gpIrr;
       const row = this.levelAcc[l];
+      if (paidIn > 0 && irr !== irr) {
+        // No root although the level paid in: never dropped (MODEL-NOTES "IRR placement").
+        const winning = distributed + navEnd > paidIn;
+        irr = winning ? IRR_PLACED_HIGH : IRR_PLACED_LOW;
+        cv[C_IRR + 3 * l + (winning ? 1 : 0)]++;
+      } else if (!(paidIn > 0)) {
+        irr = Number.NaN;
+        cv[C_IRR + 3 * l + 2]++;
+      }
       row[0].add(irr);
       if (paidIn > 0) {
         const tvpi = (distributed + navEnd) / paidIn;
@@ -288,6 +374,20 @@ export class SummaryAccumulator {
     this.mgmtSum.add(mgmt);
     this.carrySum.add(carry);
     this.origSum.add(e.gpOriginationFees);
+    this.offsetSum.add(e.feeOffsets);
+    if (e.hasFacility) {
+      cv[C_FACILITY]++;
+      this.lpIrrWithout.add(e.lpIrrWithoutFacility);
+      this.facilityCost.add(e.facilityCost);
+    }
+    this.carryPaid.add(e.carryPaid);
+    this.carryYears.add(e.carryPaidYears);
+    this.clawback.add(e.clawback);
+    this.euCarryPaid.add(e.europeanCarryPaid);
+    this.euCarryYears.add(e.europeanCarryPaidYears);
+    this.euClawback.add(e.europeanClawback);
+    if (e.windDownPeriod >= 0) cv[C_WOUND]++;
+    if (e.fund.fee_structure.waterfall_structure === 'american') cv[C_AMERICAN]++;
     cv[C_UNFUNDED] += e.unfundedLoans;
     if (e.conservationError > this.conservationMax) this.conservationMax = e.conservationError;
   }
@@ -320,16 +420,23 @@ const PCTS = [
 ] as const;
 
 function distribution(s: ScalarState): MetricDistribution {
+  const out = { mean: null, sd: null, count: s.count, missing: s.missing, min: null, max: null } as MetricDistribution;
+  if (s.count === 0 || s.min === null || s.max === null) {
+    for (const [name] of PCTS) out[name] = null;
+    return out;
+  }
   const { mean, sd } = exactMoments(s.sums, s.count);
-  const min = s.min ?? 0;
-  const max = s.max ?? 0;
-  const out = { mean, sd, count: s.count, missing: s.missing, min, max } as MetricDistribution;
-  for (const [name, p] of PCTS) out[name] = histPercentile(s.hist, s.count, p, min, max);
+  out.mean = mean;
+  out.sd = sd;
+  out.min = s.min;
+  out.max = s.max;
+  for (const [name, p] of PCTS) out[name] = histPercentile(s.hist, s.count, p, s.min, s.max);
   return out;
 }
 
-function tailMean(s: ScalarState): number {
-  return histLowerTailMean(s.hist, s.count, 0.05, s.min ?? 0, s.max ?? 0);
+function tailMean(s: ScalarState): number | null {
+  if (s.count === 0 || s.min === null || s.max === null) return null;
+  return histLowerTailMean(s.hist, s.count, 0.05, s.min, s.max);
 }
 
 function band(b: BandState, scale: number, n: number): Band {
@@ -360,6 +467,7 @@ export interface SummaryMeta {
 /** Derives every reported figure from the mergeable state (deterministic). */
 export function finalizeSummary(state: SummaryState, meta: SummaryMeta): SimulationSummary {
   const paths = state.counters.paths;
+  const perPath = (s: ExactSumState) => exactMoments(s, paths).mean;
   const level = (l: Level): LevelSummary => {
     const sc = (m: string) => state.scalars[`${l}.${m}`];
     const irr = distribution(sc('irr'));
@@ -373,9 +481,25 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
       probability_of_loss: paths > 0 ? state.counters[`${l}.loss`] / paths : 0,
       var95: { irr: irr.p5, tvpi: tvpi.p5 },
       cvar95: { irr: tailMean(sc('irr')), tvpi: tailMean(sc('tvpi')) },
+      irr_unsolvable: {
+        count: state.counters[`${l}.irr_placed_low`] + state.counters[`${l}.irr_placed_high`],
+        placed_low: state.counters[`${l}.irr_placed_low`],
+        placed_high: state.counters[`${l}.irr_placed_high`],
+      },
+      no_contributions: state.counters[`${l}.no_contributions`],
     };
   };
-  const perPath = (s: ExactSumState) => exactMoments(s, paths).mean;
+  const total = (key: string) => Number(BigInt(state.sums[key].sum)) / state.sums[key].scale;
+  const meanYear = (paid: string, years: string): number | null => {
+    const p = total(paid);
+    return p > 0 ? total(years) / p : null;
+  };
+  const carryPaid = perPath(state.sums['carry.paid']);
+  const clawback = perPath(state.sums['carry.clawback']);
+  const euPaid = perPath(state.sums['carry.european_paid']);
+  const euClawback = perPath(state.sums['carry.european_clawback']);
+  const year = meanYear('carry.paid', 'carry.paid_years');
+  const euYear = meanYear('carry.european_paid', 'carry.european_paid_years');
   const zones = {} as Record<Zone, ZoneSummary>;
   for (const z of ZONE_KEYS) {
     const loans = state.counters[`zone.${z}.loans`];
@@ -409,7 +533,27 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
       management_fees: perPath(state.sums['gp.management_fees']),
       origination_fees: perPath(state.sums['gp.origination_fees']),
       carried_interest: perPath(state.sums['gp.carried_interest']),
+      management_fee_offsets: perPath(state.sums['gp.management_fee_offsets']),
     },
+    carry_timing: {
+      structure: state.counters.american > 0 ? 'american' : 'european',
+      carry_paid: carryPaid,
+      clawback,
+      net_carry: carryPaid - clawback,
+      mean_payment_year: year,
+      european: { carry_paid: euPaid, clawback: euClawback, net_carry: euPaid - euClawback, mean_payment_year: euYear },
+      timing_difference_years: year !== null && euYear !== null ? year - euYear : null,
+    },
+    wound_down_paths: state.counters.wound_down,
+    facility:
+      state.counters.facility_paths > 0
+        ? {
+            paths: state.counters.facility_paths,
+            lp_irr_with: distribution(state.scalars['lp.irr']),
+            lp_irr_without: distribution(state.scalars['lp.irr_without_facility']),
+            cost: exactMoments(state.sums['facility.cost'], state.counters.facility_paths).mean,
+          }
+        : null,
     bands: {
       years,
       nav: band(state.bands.nav, meta.fund_size, paths),

@@ -23,6 +23,16 @@ export interface FeeStructure {
   origination_fee_recipient: 'gp' | 'fund';
   gp_commitment_rate: number;
   waterfall_structure: 'european' | 'american';
+  /**
+   * Optional terms (engine 2.0.0; absent = off, costing nothing): the hurdle as an annual
+   * IRR (`irr`, the default, `hurdle_rate`) or as a multiple of contributions (`multiple`:
+   * LPs receive `hurdle_multiple` × their contributions before carry).
+   */
+  hurdle_type?: 'irr' | 'multiple';
+  /** LP receipts required before carry, as a multiple (≥ 1) of contributions; with `hurdle_type: 'multiple'` only. */
+  hurdle_multiple?: number;
+  /** Share (0–1) of the origination fees the GP receives that offsets (reduces) the management fee; default 0. */
+  management_fee_offset_rate?: number;
 }
 
 export interface ZoneAllocations {
@@ -96,8 +106,12 @@ export interface ScenarioShock {
   default_mult: number;
 }
 
+/** Named scenarios: the historical overlays, the stress library (MODEL-NOTES "Stress library") and `custom`. */
+export const SCENARIO_NAMES = ['base', 'gfc', 'stagnation', 'hpa_decline_10', 'hpa_decline_25', 'valuation_haircut_10', 'rate_shock', 'custom'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
 export interface Scenario {
-  name: 'base' | 'gfc' | 'stagnation' | 'custom';
+  name: ScenarioName;
   shocks: ScenarioShock[];
 }
 
@@ -105,6 +119,25 @@ export interface CapitalCall {
   /** ISO date (`2026-01-31`) or date-time. */
   date: string;
   amount: number;
+}
+
+/**
+ * Subscription credit line (optional term): capital needs are drawn on the line instead of
+ * called, each draw repaid by an LP call `max_days_outstanding` days later (all at the term
+ * or wind-down); interest `rate` (annual, simple per period) on the balance and `unused_fee`
+ * (annual) on the undrawn size are fund expenses.
+ */
+export interface SubscriptionLine {
+  /** Line size, dollars. */
+  size: number;
+  rate: number;
+  unused_fee: number;
+  max_days_outstanding: number;
+}
+
+/** Fund-level leverage (optional; absent = none). */
+export interface Leverage {
+  subscription_line?: SubscriptionLine;
 }
 
 /** A fund, every model parameter filled (the output type of domain `FundInput`). */
@@ -128,6 +161,7 @@ export interface Fund {
   zone_correlations: ZoneCorrelations;
   operations: Operations;
   scenario: Scenario;
+  leverage?: Leverage;
 }
 
 /** A loan; `origination_year` / `exit_year` are fractional years from the first close. */

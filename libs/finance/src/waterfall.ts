@@ -23,8 +23,11 @@
  *    greater than `carry_rate` (a value in (0, carry_rate] is rejected, see
  *    {@link checkCatchUpRate}).
  * 4. Split: `carry_rate` to the GP, the rest to LPs.
- * At the end, if a later capital call left the GP with more than `carry_rate × max(0,
- * total profit)`, the excess is clawed back to the LPs (`gp.clawback`; 0 otherwise).
+ * At the end a true-up over all dated flows (ILPA clawback) returns to the LPs the lesser
+ * of the GP's carry and the greater of (a) its carry above `carry_rate × max(0, total
+ * profit)` and (b) the LPs' remaining hurdle shortfall (the hurdle account after the last
+ * event), so a later capital call can never leave the LPs below the hurdle while the GP
+ * keeps carry (`gp.clawback`; 0 otherwise).
  *
  * American (deal by deal): the same four tiers run separately on each `deal`'s
  * contributions and distributions (flows without `deal` form one "fund" group), carry
@@ -50,6 +53,12 @@ export interface WaterfallInput {
   structure: 'european' | 'american';
   /** Annual hurdle (preferred return), Actual/365 annual compounding, in [0, 1]. Default 0.08. */
   hurdle_rate?: number;
+  /**
+   * Hurdle as a multiple of contributions instead (in [1, 10]): the preferred-return tier
+   * pays LPs until they have received `hurdle_multiple` × their contributions (no
+   * compounding; `hurdle_rate` is then ignored). Absent = the IRR hurdle.
+   */
+  hurdle_multiple?: number;
   /** Share of each catch-up dollar going to the GP, 0 or in (carry_rate, 1]. Default 1.0. */
   catch_up_rate?: number;
   /** GP share of profit, in [0, 1). Default 0.20. */
@@ -120,6 +129,8 @@ interface Event {
 
 interface Terms {
   h: number;
+  /** Multiple hurdle (> 0) or 0 for the IRR hurdle. */
+  m: number;
   c: number;
   carry: number;
 }
@@ -136,7 +147,7 @@ class TierState {
   constructor(private readonly terms: Terms) {}
 
   private accrue(day: number): void {
-    if (!Number.isNaN(this.day) && day > this.day && this.hurdle !== 0) {
+    if (this.terms.m === 0 && !Number.isNaN(this.day) && day > this.day && this.hurdle !== 0) {
       this.hurdle *= Math.pow(1 + this.terms.h, (day - this.day) / 365);
     }
     this.day = day;
@@ -145,7 +156,7 @@ class TierState {
   contribute(day: number, amount: number): void {
     this.accrue(day);
     this.contributed += amount;
-    this.hurdle += amount;
+    this.hurdle += this.terms.m > 0 ? this.terms.m * amount : amount;
   }
 
   distribute(day: number, amount: number, row: WaterfallTier): void {
@@ -187,10 +198,18 @@ class TierState {
     row.gp_carried_interest += gpSplit;
   }
 
-  /** GP carry above `carry × max(0, profit)` (≥ 0). */
+  /**
+   * Final true-up (ILPA clawback, whole fund, all dated flows): the GP returns the lesser of
+   * the carry it holds and the greater of (a) its carry above `carry × max(0, profit)` and
+   * (b) what the LPs still lack of their preferred return — the hurdle account after the
+   * last event (> 0 exactly when the LPs' IRR on all their dated flows is below the hurdle).
+   * After it the LPs are at or above the hurdle whenever the GP keeps any carry.
+   */
   excessCarry(): number {
     const allowed = this.terms.carry * Math.max(0, this.distributed - this.contributed);
-    return aboveNoise(this.gpCarry - allowed, this.distributed);
+    let back = this.gpCarry - allowed > this.hurdle ? this.gpCarry - allowed : this.hurdle;
+    if (back > this.gpCarry) back = this.gpCarry;
+    return aboveNoise(back, this.distributed);
   }
 }
 
@@ -315,10 +334,11 @@ function readRate(value: unknown, fallback: number, field: string, lo: number, h
 
 function readTerms(input: WaterfallInput): Terms {
   const h = readRate(input.hurdle_rate, 0.08, 'hurdle_rate', 0, 1, false);
+  const m = input.hurdle_multiple === undefined ? 0 : readRate(input.hurdle_multiple, 1, 'hurdle_multiple', 1, 10, false);
   const carry = readRate(input.carry_rate, 0.2, 'carry_rate', 0, 1, true);
   const c = readRate(input.catch_up_rate, 1.0, 'catch_up_rate', 0, 1, false);
   checkCatchUpRate(c, carry, 'catch_up_rate');
-  return { h, c, carry };
+  return { h, m, c, carry };
 }
 
 /**

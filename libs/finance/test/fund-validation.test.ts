@@ -75,7 +75,7 @@ const rows: Row[] = [
   ['operations.distribution_frequency', ['weekly'], ['monthly', 'quarterly', 'annual']],
   ['operations.cash_reserve_rate', [-0.01, 1.01], [0, 1]],
   ['operations.liquidation_discount', [-0.01, 1.01], [0, 1]],
-  ['scenario.name', ['crash'], ['base', 'gfc', 'stagnation', 'custom']],
+  ['scenario.name', ['crash', 'hpa_decline_50'], ['base', 'gfc', 'stagnation', 'hpa_decline_10', 'hpa_decline_25', 'valuation_haircut_10', 'rate_shock', 'custom']],
   ['scenario.shocks', [null, {}], [[]]],
 ];
 

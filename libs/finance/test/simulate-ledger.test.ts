@@ -15,6 +15,13 @@ const payoff = (tau: number, index = Math.exp(0.05 * tau), share = 0.5, value = 
 const path = (fund: Fund, granularity: Granularity = 'yearly', portfolio: Portfolio = oneLoanPortfolio(), p = 0): PathLedger =>
   simulatePath(fund, { seed: 1, path: p, granularity, portfolio });
 
+/** The one-loan portfolio (exit `exitYear`) plus a small loan (100,000 on 200,000) held to the term. */
+function twoLoans(exitYear: number): Portfolio {
+  const p = oneLoanPortfolio({ exit_year: exitYear });
+  p.loans.push({ ...p.loans[0], id: 'L2', loan_amount: 100_000, property_value: 200_000, exit_year: 5 });
+  return p;
+}
+
 function expectClose(actual: number[], expected: number[], digits = 6): void {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((a, i) => expect(a, `[${i}]`).toBeCloseTo(expected[i], digits));
@@ -72,11 +79,23 @@ describe('management fees, expenses and set-up costs', () => {
     const l = path(fund, 'yearly', oneLoanPortfolio({ exit_year: 4 }));
     // Calls: 500,000 + 10,400 (year 1) + 9,600 (the rest of the commitment, year 2).
     expectClose(l.calls, [A, 10_400, 9_600, 0, 0, 0]);
-    // Years 2 and 3 leave 800 + 10,400 unpaid; year 4 pays them first from the proceeds
-    // (then distributes the rest); year 5 has neither cash nor commitments left.
+    // Years 2 and 3 leave 800 + 10,400 unpaid; year 4 pays them and its own fee first from
+    // the proceeds (then distributes the rest); the fund is wound down after year 4 (its only
+    // loan is realised), so year 5 charges nothing.
     expectClose(l.management_fees, [0, 10_400, 9_600, 0, 10_400 + 11_200, 0]);
-    expect(l.unpaid_fees).toBeCloseTo(10_400, 6);
+    expect(l.unpaid_fees).toBeCloseTo(0, 6);
     expect(l.conservation_error).toBeLessThan(1e-12);
+    // Proceeds of 0 (index e^{−2}, appreciation share 1: payoff clamped at 0) cannot pay the
+    // arrears: 800 + 10,400 + year 4's 10,400 stay unpaid, and nothing accrues after the wind-down.
+    const fundPoor = tinyFund({ mu: -0.5 });
+    fundPoor.size = 520_000;
+    fundPoor.loan_parameters.appreciation_share_method = 'fixed';
+    fundPoor.loan_parameters.appreciation_share_rate = 1;
+    const p2 = path(fundPoor, 'yearly', oneLoanPortfolio({ exit_year: 4 }));
+    expect(sum(p2.proceeds)).toBe(0);
+    expectClose(p2.management_fees, [0, 10_400, 9_600, 0, 0, 0]);
+    expect(p2.unpaid_fees).toBeCloseTo(800 + 2 * 10_400, 6);
+    expect(p2.conservation_error).toBeLessThan(1e-12);
   });
 });
 
@@ -107,15 +126,24 @@ describe('distributions', () => {
   it('distributes at the distribution frequency, keeping the cash reserve until the term', () => {
     const fund = tinyFund();
     fund.operations.cash_reserve_rate = 0.02; // 20,000
-    const l = path(fund, 'quarterly', oneLoanPortfolio({ exit_year: 2.25 }));
+    // A second, small loan held to the term keeps the fund from winding down early.
+    const l = path(fund, 'quarterly', twoLoans(2.25));
     // Proceeds at period 9; annual distributions at periods 4, 8, 12, 16 and the term 20.
     const p = payoff(2.25);
     const d = l.distributions;
     expect(d[12]).toBeCloseTo(p - 4 * 5_000 - 20_000, 6);
-    expect(sum(d) - d[12]).toBe(0);
-    // The reserve pays the fees of periods 13…16; later fees are called.
-    expectClose(l.calls.slice(13), [0, 0, 0, 0, 5_000, 5_000, 5_000, 5_000]);
+    expect(d[16]).toBe(0);
+    expect(sum(d) - d[12] - d[20]).toBeCloseTo(0, 6);
+    // The reserve pays the fees of periods 13…16; later fees are called, the last one is
+    // paid from the small loan's proceeds at the term.
+    expectClose(l.calls.slice(13), [0, 0, 0, 0, 5_000, 5_000, 5_000, 0]);
     expect(l.cash[20]).toBe(0);
+    // With the one loan only, the fund winds down when it is realised: everything, reserve
+    // included, is distributed at period 9 and no fee is charged afterwards.
+    const one = path(fund, 'quarterly', oneLoanPortfolio({ exit_year: 2.25 }));
+    expect(one.distributions[9]).toBeCloseTo(p - 5_000, 6);
+    expect(sum(one.management_fees.slice(10))).toBe(0);
+    expect(sum(one.calls.slice(10))).toBe(0);
   });
 
   it('distributes every period with a monthly frequency and at the term whatever the frequency', () => {
@@ -125,7 +153,7 @@ describe('distributions', () => {
     expect(l.distributions[9]).toBeCloseTo(payoff(2.25) - 5_000, 6);
     expect(l.distributions[10]).toBe(0); // the fee of period 10 is called, nothing is left
     fund.operations.distribution_frequency = 'quarterly';
-    const m = path(fund, 'monthly', oneLoanPortfolio({ exit_year: 13 / 12 }));
+    const m = path(fund, 'monthly', twoLoans(13 / 12));
     expect(m.distributions[13]).toBe(0);
     expect(m.distributions[15]).toBeGreaterThan(0);
     const y = path(tinyFund(), 'yearly', oneLoanPortfolio({ exit_year: 4.9 }));
@@ -313,7 +341,7 @@ describe('reinvestment', () => {
     expect(late.advances[4]).toBe(0);
     expect(late.distributions[4]).toBeCloseTo(payoff(4) - 20_000, 6);
     fund.operations.min_reinvestment = 600_000;
-    const small = path(fund, 'yearly', oneLoanPortfolio({ exit_year: 2 }));
+    const small = path(fund, 'yearly', twoLoans(2));
     expect(small.advances[2]).toBe(0);
     // The pool stays reserved through year 3 and is released at the end of year 4 (after
     // that year's fee, which is called).
@@ -321,6 +349,11 @@ describe('reinvestment', () => {
     expect(small.calls[4]).toBeCloseTo(20_000, 6);
     expect(small.distributions[3]).toBe(0);
     expect(small.distributions[4]).toBeCloseTo(A, 6);
+    // Alone, the loan's principal can never reach min_reinvestment: the fund winds down
+    // when it is realised (year 2) and distributes everything then.
+    const alone = path(fund, 'yearly', oneLoanPortfolio({ exit_year: 2 }));
+    expect(alone.distributions[2]).toBeCloseTo(payoff(2) - 20_000, 6);
+    expectClose(alone.calls.slice(3), [0, 0, 0]);
   });
 
   it('reinvests in quarterly batches (every 3 monthly periods)', () => {

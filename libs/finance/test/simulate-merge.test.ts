@@ -67,12 +67,14 @@ describe('simulateFund reproducibility and shard invariance', () => {
     expect(mergeSummaries([shard([30, 40]), shard([0, 5]), shard([5, 10])]).path_ranges).toStrictEqual([[0, 10], [30, 40]]);
   });
 
-  it('summarises an empty shard as zero paths with zero statistics', () => {
+  it('summarises an empty shard as zero paths with null ("no value") statistics', () => {
     const empty = simulateFund(fund, { paths: 40, seed: 1, granularity: 'yearly', path_range: [5, 5] });
     expect(empty.paths).toBe(0);
     expect(empty.path_ranges).toStrictEqual([]);
     expect(empty.lp.probability_of_loss).toBe(0);
-    expect(empty.lp.irr).toMatchObject({ count: 0, missing: 0, mean: 0, sd: 0, p50: 0, min: 0, max: 0 });
+    expect(empty.lp.irr).toMatchObject({ count: 0, missing: 0, mean: null, sd: null, p50: null, min: null, max: null });
+    expect(empty.lp.var95.irr).toBeNull();
+    expect(empty.lp.cvar95.irr).toBeNull();
     expect(empty.zones.green).toStrictEqual({ loans: 0, defaults: 0, exits: 0, losses: 0, default_rate: 0 });
     expect(empty.unfunded_loans).toBe(0);
     expect(empty.bands.nav.p50.every((x) => x === 0)).toBe(true);

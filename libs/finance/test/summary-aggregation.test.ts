@@ -49,17 +49,21 @@ function expectDistribution(d: MetricDistribution, values: number[], binWidth: n
   const finite = values.filter((v) => Number.isFinite(v));
   expect(d.count, label).toBe(finite.length);
   expect(d.missing, label).toBe(values.length - finite.length);
-  if (finite.length === 0) return;
+  if (finite.length === 0) {
+    // No value: every statistic is null, never 0.
+    for (const key of ['mean', 'sd', 'min', 'max', ...PCTS.map(([name]) => name)] as const) expect(d[key], `${label}.${key}`).toBeNull();
+    return;
+  }
   const mean = sum(finite) / finite.length;
-  expect(Math.abs(d.mean - mean), label).toBeLessThan(1e-7 * Math.max(1, Math.abs(mean)));
+  expect(Math.abs(d.mean! - mean), label).toBeLessThan(1e-7 * Math.max(1, Math.abs(mean)));
   if (finite.length > 1) {
     const sd = Math.sqrt(finite.reduce((a, x) => a + (x - mean) ** 2, 0) / (finite.length - 1));
-    expect(Math.abs(d.sd - sd), label).toBeLessThan(1e-6 * Math.max(1, sd));
+    expect(Math.abs(d.sd! - sd), label).toBeLessThan(1e-6 * Math.max(1, sd));
   }
   const sorted = finite.slice().sort((a, b) => a - b);
   expect(d.min, label).toBe(sorted[0]);
   expect(d.max, label).toBe(sorted[sorted.length - 1]);
-  for (const [name, p] of PCTS) expect(Math.abs(d[name] - rankValue(sorted, p)), `${label}.${name}`).toBeLessThanOrEqual(binWidth * (1 + 1e-9));
+  for (const [name, p] of PCTS) expect(Math.abs(d[name]! - rankValue(sorted, p)), `${label}.${name}`).toBeLessThanOrEqual(binWidth * (1 + 1e-9));
 }
 
 /** Mean of the lowest 5% of the sample (CVaR95), which the histogram gives within one bin. */
@@ -83,7 +87,11 @@ function check(fund: Fund, s: SimulationSummary, ledgers: PathLedger[]): void {
   for (const level of LEVELS) {
     const m = ledgers.map((l) => levelMetrics(l, level, g));
     const lv = s[level];
-    const irrs = m.map((x) => x.irr ?? Number.NaN);
+    // MODEL-NOTES "IRR placement": an unsolvable IRR of a level that paid in is placed at
+    // −100% (TVPI < 1) or at the +300% cap (TVPI > 1); only levels without contributions are missing.
+    const irrs = m.map((x) => x.irr ?? (Number.isFinite(x.tvpi) ? (x.tvpi > 1 ? 3 : -1) : Number.NaN));
+    expect(lv.no_contributions, level).toBe(m.filter((x) => !Number.isFinite(x.tvpi)).length);
+    expect(lv.irr_unsolvable.count, level).toBe(m.filter((x) => x.irr === null && Number.isFinite(x.tvpi)).length);
     const tvpis = m.map((x) => x.tvpi);
     expectDistribution(lv.irr, irrs, 1e-4, `${level}.irr`);
     expectDistribution(lv.tvpi, tvpis, 1e-3, `${level}.tvpi`);
@@ -92,9 +100,9 @@ function check(fund: Fund, s: SimulationSummary, ledgers: PathLedger[]): void {
     expect(lv.moic, level).toStrictEqual(lv.tvpi);
     expect(lv.probability_of_loss, level).toBe(tvpis.filter((t) => t < 1).length / N);
     expect(lv.var95, level).toStrictEqual({ irr: lv.irr.p5, tvpi: lv.tvpi.p5 });
-    if (lv.irr.count > 0) expect(Math.abs(lv.cvar95.irr - lowerTailMean(irrs)), level).toBeLessThanOrEqual(1e-4);
-    if (lv.tvpi.count > 0) expect(Math.abs(lv.cvar95.tvpi - lowerTailMean(tvpis)), level).toBeLessThanOrEqual(1e-3);
-    else expect(lv.cvar95.tvpi, level).toBe(0);
+    if (lv.irr.count > 0) expect(Math.abs(lv.cvar95.irr! - lowerTailMean(irrs)), level).toBeLessThanOrEqual(1e-4);
+    if (lv.tvpi.count > 0) expect(Math.abs(lv.cvar95.tvpi! - lowerTailMean(tvpis)), level).toBeLessThanOrEqual(1e-3);
+    else expect(lv.cvar95.tvpi, level).toBeNull();
   }
   expectDistribution(s.max_drawdown, ledgers.map(maxDrawdown), 5e-4, 'max_drawdown');
   // Dollar means per path are exact to the 1/16 quantisation.
