@@ -1,11 +1,13 @@
 import { portfolioPage, type Fund } from '@equihome/domain';
-import { MessagingError, MessagingValidationError, RpcNoRespondersError, RpcRemoteError, RpcTimeoutError, type Messaging, type Responder } from '@equihome/messaging';
-import { PlatformProblems } from '@equihome/platform';
+import { classifyRpcFailure, type Messaging, type Responder } from '@equihome/messaging';
+import { rpcCallerProblem, type RpcCallee } from '@equihome/platform';
 import { FundNotFound, FundServiceError, FundServiceUnavailable } from './errors.js';
 import type { PortfolioServiceInfrastructure } from './infrastructure.js';
 
 /** Seconds a client should wait before retrying when fund-service cannot be reached. */
 export const FUND_SERVICE_RETRY_AFTER_S = 5;
+
+const FUND_SERVICE: RpcCallee = { service: 'fund-service', resource: 'fund', notFound: FundNotFound, unavailable: FundServiceUnavailable, broken: FundServiceError };
 
 /**
  * What portfolio-service answers over NATS request/reply:
@@ -36,20 +38,6 @@ export async function fetchFund(messaging: Messaging, id: string, options: { tim
   try {
     return await messaging.request('equihome.rpc.fund.get', { id }, { timeoutMs: options.timeoutMs });
   } catch (err) {
-    if (err instanceof RpcRemoteError && err.status === 404) throw FundNotFound.create(`fund ${id} does not exist`, { errors: [{ path: options.field, message: 'no fund has this id' }] });
-    if (err instanceof RpcRemoteError && err.status >= 400 && err.status < 500) {
-      const message = err.problem.detail ?? err.message;
-      throw PlatformProblems.ValidationFailed.create(`invalid ${options.field}: ${message}`, { errors: [{ path: options.field, message }], cause: err });
-    }
-    const unavailable = (detail: string) => FundServiceUnavailable.create(detail, { headers: { 'retry-after': String(FUND_SERVICE_RETRY_AFTER_S) }, cause: err });
-    if (err instanceof RpcNoRespondersError) throw unavailable('fund-service is not available (no responders)');
-    if (err instanceof RpcTimeoutError) throw unavailable(`fund-service did not answer within ${options.timeoutMs} ms`);
-    // Our own request failed its schema (the id is not a UUID): the caller's input, not fund-service's fault.
-    if (err instanceof MessagingValidationError && !err.subject.endsWith(' reply')) {
-      throw PlatformProblems.ValidationFailed.create(`invalid ${options.field}: ${err.message}`, { errors: [{ path: options.field, message: err.message }], cause: err });
-    }
-    if (err instanceof RpcRemoteError || err instanceof MessagingValidationError) throw FundServiceError.create(`fund-service failed: ${err.message}`, { cause: err });
-    if (err instanceof MessagingError) throw unavailable('messaging is not available');
-    throw err;
+    throw rpcCallerProblem(err, classifyRpcFailure(err, 'fund-service'), FUND_SERVICE, { id, field: options.field, retryAfterS: FUND_SERVICE_RETRY_AFTER_S });
   }
 }

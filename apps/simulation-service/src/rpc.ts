@@ -1,6 +1,6 @@
 import { PORTFOLIO_PAGE_MAX_LOANS, type Fund, type Portfolio } from '@equihome/domain';
-import { MessagingError, MessagingValidationError, RpcNoRespondersError, RpcRemoteError, RpcTimeoutError, type Messaging } from '@equihome/messaging';
-import { PlatformProblems, type ProblemDefinition } from '@equihome/platform';
+import { classifyRpcFailure, type Messaging } from '@equihome/messaging';
+import { rpcCallerProblem, type RpcCallee } from '@equihome/platform';
 import {
   FundNotFound,
   FundServiceError,
@@ -13,42 +13,13 @@ import {
 /** Seconds a client should wait before retrying when another service cannot be reached. */
 export const RETRY_AFTER_S = 5;
 
-interface Callee {
-  service: string;
-  notFound: ProblemDefinition;
-  unavailable: ProblemDefinition;
-  broken: ProblemDefinition;
+/** A failed RPC as the caller's problem (libs/messaging classifies it, libs/platform maps it). */
+function rpcProblem(err: unknown, id: string, field: string, callee: RpcCallee): unknown {
+  return rpcCallerProblem(err, classifyRpcFailure(err, callee.service), callee, { id, field, retryAfterS: RETRY_AFTER_S });
 }
 
-/**
- * An RPC error as the CALLER's problem: a 404 of the other service → its 404 (naming
- * `field`); another 4xx (a
- * malformed id) → 400 naming `field`; no responder, a timeout or NATS trouble → 503 with
- * Retry-After (never a hang: bounded by the timeout); a 5xx or an invalid reply → 502.
- * (The same mapping as portfolio-service's `fetchFund`: should move to libs/messaging or
- * libs/platform as one helper.)
- */
-function rpcProblem(err: unknown, id: string, field: string, callee: Callee, timeoutMs: number): unknown {
-  if (err instanceof RpcRemoteError && err.status === 404) {
-    return callee.notFound.create(`${field} ${id} does not exist`, { errors: [{ path: field, message: `${callee.service} has no such resource` }] });
-  }
-  if (err instanceof RpcRemoteError && err.status >= 400 && err.status < 500) {
-    const message = err.problem.detail ?? err.message;
-    return PlatformProblems.ValidationFailed.create(`invalid ${field}: ${message}`, { errors: [{ path: field, message }], cause: err });
-  }
-  const unavailable = (detail: string) => callee.unavailable.create(detail, { headers: { 'retry-after': String(RETRY_AFTER_S) }, cause: err });
-  if (err instanceof RpcNoRespondersError) return unavailable(`${callee.service} is not available (no responders)`);
-  if (err instanceof RpcTimeoutError) return unavailable(`${callee.service} did not answer within ${timeoutMs} ms`);
-  if (err instanceof MessagingValidationError && !err.subject.endsWith(' reply')) {
-    return PlatformProblems.ValidationFailed.create(`invalid ${field}: ${err.message}`, { errors: [{ path: field, message: err.message }], cause: err });
-  }
-  if (err instanceof RpcRemoteError || err instanceof MessagingValidationError) return callee.broken.create(`${callee.service} failed: ${err.message}`, { cause: err });
-  if (err instanceof MessagingError) return unavailable('messaging is not available');
-  return err;
-}
-
-const FUND_SERVICE: Callee = { service: 'fund-service', notFound: FundNotFound, unavailable: FundServiceUnavailable, broken: FundServiceError };
-const PORTFOLIO_SERVICE: Callee = { service: 'portfolio-service', notFound: PortfolioNotFound, unavailable: PortfolioServiceUnavailable, broken: PortfolioServiceError };
+const FUND_SERVICE: RpcCallee = { service: 'fund-service', resource: 'fund', notFound: FundNotFound, unavailable: FundServiceUnavailable, broken: FundServiceError };
+const PORTFOLIO_SERVICE: RpcCallee = { service: 'portfolio-service', resource: 'portfolio', notFound: PortfolioNotFound, unavailable: PortfolioServiceUnavailable, broken: PortfolioServiceError };
 
 /**
  * What simulation-service asks (it answers no RPC):
@@ -59,7 +30,7 @@ export async function fetchFund(messaging: Messaging, id: string, options: { tim
   try {
     return await messaging.request('equihome.rpc.fund.get', { id }, { timeoutMs: options.timeoutMs });
   } catch (err) {
-    throw rpcProblem(err, id, options.field, FUND_SERVICE, options.timeoutMs);
+    throw rpcProblem(err, id, options.field, FUND_SERVICE);
   }
 }
 
@@ -88,7 +59,7 @@ export async function fetchPortfolio(messaging: Messaging, id: string, options: 
       if (consistent && loans.length === first.total) return { ...first.portfolio, loans };
     }
   } catch (err) {
-    throw rpcProblem(err, id, options.field, PORTFOLIO_SERVICE, options.timeoutMs);
+    throw rpcProblem(err, id, options.field, PORTFOLIO_SERVICE);
   }
   throw PortfolioServiceUnavailable.create(`portfolio ${id} changed under each of ${PORTFOLIO_READ_ATTEMPTS} reads; try again`, {
     headers: { 'retry-after': String(RETRY_AFTER_S) },

@@ -32,3 +32,4 @@ export { SubjectMapper, SUBJECT_ROOT } from './subjects.js';
 export { uuidv7 } from './uuid-v7.js';
 export { consoleLogger } from './logger.js';
 export type { LogFn, MessagingLogger } from './logger.js';
+export { classifyRpcFailure, type RpcFailure } from './rpc-failure.js';

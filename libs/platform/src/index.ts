@@ -19,6 +19,7 @@ export {
 } from './problem.js';
 export { defineProblem, type ProblemCreateOptions, type ProblemDefinition } from './problem-definition.js';
 export { PlatformProblems } from './platform-problems.js';
+export { rpcCallerProblem, type RpcCallee, type RpcFailureLike } from './rpc-caller-problem.js';
 export { problemResponses, type ProblemResponse, type ProblemStatusOf } from './problem-responses.js';
 export { sendProblem, toHttpProblem } from './error-handler.js';
 export { etag, parseIfMatch, type IfMatchOptions } from './conditional-requests.js';
