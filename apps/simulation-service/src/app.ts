@@ -6,7 +6,9 @@ import { startProgressTracker, type ProgressTracker } from './progress.js';
 import { registerQueueMetrics } from './queue-metrics.js';
 import { startReconciler, type Reconciler } from './reconciler.js';
 import { redisConnection } from './redis-connections.js';
+import { chartRoutes } from './routes/charts.js';
 import { simulationRoutes } from './routes/simulations.js';
+import { startRpcServer } from './rpc-server.js';
 
 export const SERVICE_VERSION = '0.1.0';
 
@@ -56,6 +58,15 @@ export async function buildApp(config: SimulationServiceConfig, infrastructure: 
     await progress.stop();
     await eventsConnection.quit().catch(() => eventsConnection.disconnect());
   };
+  const submission = {
+    messaging: infrastructure.messaging,
+    runs: infrastructure.runs,
+    results: infrastructure.results,
+    queue: infrastructure.queue,
+    fundTimeoutMs: config.FUND_RPC_TIMEOUT_MS,
+    portfolioTimeoutMs: config.PORTFOLIO_RPC_TIMEOUT_MS,
+    shardPaths: config.SIM_SHARD_PATHS,
+  };
   let service: Service<SimulationServiceConfig>;
   try {
     service = await createService({
@@ -68,18 +79,10 @@ export async function buildApp(config: SimulationServiceConfig, infrastructure: 
       },
       readiness: infrastructure.readiness,
       onClose: [stopBackground, () => infrastructure.close()],
-      routes: (app) =>
-        simulationRoutes(app, {
-          messaging: infrastructure.messaging,
-          runs: infrastructure.runs,
-          results: infrastructure.results,
-          queue: infrastructure.queue,
-          progress,
-          log,
-          fundTimeoutMs: config.FUND_RPC_TIMEOUT_MS,
-          portfolioTimeoutMs: config.PORTFOLIO_RPC_TIMEOUT_MS,
-          shardPaths: config.SIM_SHARD_PATHS,
-        }),
+      routes: (app) => {
+        simulationRoutes(app, { ...submission, progress, log });
+        chartRoutes(app, { runs: infrastructure.runs, results: infrastructure.results });
+      },
     });
   } catch (err) {
     await stopBackground();
@@ -88,6 +91,8 @@ export async function buildApp(config: SimulationServiceConfig, infrastructure: 
   registerQueueMetrics(service.metrics.registry, infrastructure.queue.queue);
   try {
     consumers.push(...(await consumePortfolioEvents({ messaging: infrastructure.messaging, results: infrastructure.results, log: service.app.log, durable: config.PORTFOLIO_EVENTS_DURABLE })));
+    // equihome.rpc.simulation.submit | get | cancel: optimization-service's candidates run here (rpc-server.ts).
+    consumers.push(...startRpcServer(infrastructure.messaging, { ...submission, log: service.app.log }));
   } catch (err) {
     await service.close().catch(() => undefined);
     throw err;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PartialPercentiles, SimulationStatus } from '@equihome/domain';
+import type { PartialBands, PartialPercentiles, SimulationStatus } from '@equihome/domain';
 import { mergeSummaries, type MetricDistribution, type SimulationSummary } from '@equihome/finance';
 import type { Messaging, MessagingLogger } from '@equihome/messaging';
 import { QueueEvents } from 'bullmq';
@@ -73,6 +73,15 @@ export interface ProgressTracker {
 }
 
 const pick = (d: MetricDistribution) => ({ p1: d.p1, p5: d.p5, p10: d.p10, p25: d.p25, p50: d.p50, p75: d.p75, p90: d.p90, p95: d.p95, p99: d.p99 });
+
+/** The partial NAV fan, thinned to at most 61 points (every k-th period, the last one kept). */
+function thinBands(summary: SimulationSummary): PartialBands {
+  const { years, nav } = summary.bands;
+  const step = Math.max(1, Math.ceil((years.length - 1) / 60));
+  const keep = years.map((_, i) => i).filter((i) => i % step === 0 || i === years.length - 1);
+  const at = (xs: number[]) => keep.map((i) => xs[i]);
+  return { years: at(years), p5: at(nav.p5), p25: at(nav.p25), p50: at(nav.p50), p75: at(nav.p75), p95: at(nav.p95) };
+}
 
 function pathsDone(p: RunProgress): number {
   let n = 0;
@@ -164,7 +173,7 @@ export async function startProgressTracker(options: ProgressTrackerOptions): Pro
     const total = p.run?.paths_total ?? done;
     const startedAt = p.run?.started_at ? Date.parse(p.run.started_at) : p.firstEventAt;
     const out: LiveProgress = { paths_done: Math.min(done, total), eta_seconds: etaSeconds(done, total, Date.now() - startedAt) };
-    if (p.partial) out.partial = { paths: p.partial.paths, lp_irr: pick(p.partial.lp.irr), lp_tvpi: pick(p.partial.lp.tvpi) };
+    if (p.partial) out.partial = { paths: p.partial.paths, lp_irr: pick(p.partial.lp.irr), lp_tvpi: pick(p.partial.lp.tvpi), nav: thinBands(p.partial) };
     return out;
   };
 

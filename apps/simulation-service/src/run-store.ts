@@ -48,8 +48,16 @@ export interface RunData {
   engine_version: string;
   actor: Actor;
   error: string | null;
+  /** The job that submitted the run over `equihome.rpc.simulation.submit` (an optimization); absent for HTTP runs. */
+  parent?: RunParent;
 }
 export type Run = Doc<RunData>;
+
+/** The job a run belongs to (optimization-service's candidates). */
+export interface RunParent {
+  kind: 'optimization';
+  id: string;
+}
 
 /** A state change: the new fields, or null to leave the run as it is. */
 export type RunPatch = Partial<RunData> | null;

@@ -8,7 +8,7 @@ import { recordRunChange } from './events.js';
 import { applyOverrides } from './overrides.js';
 import type { FundSnapshot, PortfolioSnapshot, ResultStore } from './result-store.js';
 import { fetchFund, fetchPortfolio } from './rpc.js';
-import type { Run, RunData, RunStore } from './run-store.js';
+import type { Run, RunData, RunParent, RunStore } from './run-store.js';
 import { planShards, shardSize } from './shard-plan.js';
 import type { SimulationQueue } from './simulation-queue.js';
 
@@ -30,14 +30,14 @@ export type Timing = (step: string) => void;
 const drawSeed = () => randomInt(0, 0x1_0000_0000);
 
 /** The engine's input errors → 422 naming the field (`fund.<field>` or `portfolio.<field>`). */
-function engineProblem(err: unknown): unknown {
+export function engineProblem(err: unknown): unknown {
   if (!(err instanceof FinanceInputError)) return err;
   const path = err.field.startsWith('loans') || err.field.startsWith('portfolio') ? `portfolio.${err.field}` : `fund.${err.field}`;
   return FundNotSimulatable.create(`the engine refuses the run's input: ${err.message}`, { errors: [{ path, message: err.message }] });
 }
 
 /** The parameters of a fund without its document fields: what a run simulates. */
-function fundSnapshot(fund: Fund): FundSnapshot {
+export function fundSnapshot(fund: Fund): FundSnapshot {
   const { id: _id, version: _v, created_at: _c, updated_at: _u, ...parameters } = fund;
   return parameters as FundSnapshot;
 }
@@ -115,10 +115,6 @@ export async function submitRun(deps: SubmissionDeps, body: SimulationRequest, a
   const seed = body.seed ?? drawSeed();
   const { snapshot: portfolio, portfolioId, source } = await resolvePortfolio(deps, fund, simulated, body, seed);
   mark('portfolio');
-  const fundHash = canonicalHash(simulated);
-  const portfolioHash = canonicalHash(portfolio);
-  const key = cacheKey({ fund: fundHash, portfolio: portfolioHash, paths: body.paths, seed, granularity: body.granularity, engineVersion: ENGINE_VERSION });
-  mark('hash');
   const request: RecordedSimulationRequest = {
     fund_id: body.fund_id,
     ...(body.portfolio_id !== undefined ? { portfolio_id: body.portfolio_id } : {}),
@@ -129,14 +125,45 @@ export async function submitRun(deps: SubmissionDeps, body: SimulationRequest, a
     cache: body.cache,
     ...(body.label !== undefined ? { label: body.label } : {}),
   };
+  return createRun(deps, { fundId: fund.id, fundVersion: fund.version, simulated, portfolio, portfolioId, source, request, label: body.label ?? null, parent: null }, actor, { request_id: requestId }, log, mark);
+}
+
+/** What a run is created from: loaded, resolved and recorded inputs (HTTP submission or the submit RPC). */
+export interface PreparedRun {
+  fundId: string;
+  fundVersion: number | null;
+  simulated: FundSnapshot;
+  portfolio: PortfolioSnapshot;
+  portfolioId: string | null;
+  source: PortfolioSource;
+  request: RecordedSimulationRequest;
+  label: string | null;
+  /** The job that submitted the run (an optimization), or null. */
+  parent: RunParent | null;
+}
+
+/**
+ * The second half of a submission, shared by the HTTP route and `equihome.rpc.simulation.submit`:
+ * snapshot hashes and cache key → a cache hit (a new run, completed at once) or the engine's
+ * check, the snapshots, a `queued` run with its event (one transaction), and the flow.
+ */
+export async function createRun(deps: SubmissionDeps, prepared: PreparedRun, actor: Actor, audit: Record<string, unknown>, log: MessagingLogger, timing?: Timing): Promise<Run> {
+  const mark = timing ?? (() => undefined);
+  const { simulated, portfolio, request } = prepared;
+  const seed = request.seed;
+  const body = { paths: request.paths, granularity: request.granularity, cache: request.cache };
+  const fundHash = canonicalHash(simulated);
+  const portfolioHash = canonicalHash(portfolio);
+  const key = cacheKey({ fund: fundHash, portfolio: portfolioHash, paths: body.paths, seed, granularity: body.granularity, engineVersion: ENGINE_VERSION });
+  mark('hash');
   const size = shardSize(body.paths, deps.shardPaths);
   const now = new Date().toISOString();
   const data: RunData = {
-    fund_id: fund.id,
-    fund_version: fund.version,
-    portfolio_id: portfolioId,
-    portfolio_source: source,
-    label: body.label ?? null,
+    fund_id: prepared.fundId,
+    fund_version: prepared.fundVersion,
+    portfolio_id: prepared.portfolioId,
+    portfolio_source: prepared.source,
+    label: prepared.label,
     request,
     state: 'queued',
     paths_total: body.paths,
@@ -156,6 +183,7 @@ export async function submitRun(deps: SubmissionDeps, body: SimulationRequest, a
     engine_version: ENGINE_VERSION,
     actor: { sub: actor.sub, role: actor.role },
     error: null,
+    ...(prepared.parent !== null ? { parent: prepared.parent } : {}),
   };
   const id = uuidv7();
 
@@ -167,7 +195,7 @@ export async function submitRun(deps: SubmissionDeps, body: SimulationRequest, a
       const run = await deps.runs.create(
         id,
         { ...data, state: 'completed', cached: true, cached_from: hit.id, started_at: now, completed_at: now, duration_ms: 0, paths_done: body.paths, enqueued_at: null },
-        (tx, created) => recordRunChange(tx, 'create', created, actor, { request_id: requestId, cached_from: hit.id }),
+        (tx, created) => recordRunChange(tx, 'create', created, actor, { ...audit, cached_from: hit.id }),
       );
       mark('store');
       return run;
@@ -177,7 +205,7 @@ export async function submitRun(deps: SubmissionDeps, body: SimulationRequest, a
   assertSimulatable(simulated, portfolio, seed, body.granularity, body.paths);
   mark('check');
   await Promise.all([deps.results.putSnapshot('fund', simulated, fundHash), deps.results.putSnapshot('portfolio', portfolio, portfolioHash)]);
-  const run = await deps.runs.create(id, data, (tx, created) => recordRunChange(tx, 'create', created, actor, { request_id: requestId }));
+  const run = await deps.runs.create(id, data, (tx, created) => recordRunChange(tx, 'create', created, actor, audit));
   mark('store');
   try {
     await deps.queue.enqueue(run, planShards(run.paths_total, run.shard_paths));

@@ -3,6 +3,14 @@ import { ResourceId } from './common.js';
 import { Fund } from './fund.js';
 import { Portfolio, PortfolioPage, PortfolioPageRequest } from './portfolio.js';
 import { OptimizationStatus, SimulationStatus } from './simulation.js';
+import {
+  SimulationCancelRpcReply,
+  SimulationCancelRpcRequest,
+  SimulationGetRpcReply,
+  SimulationGetRpcRequest,
+  SimulationSubmitRpcReply,
+  SimulationSubmitRpcRequest,
+} from './optimization.js';
 import { Problem } from './problem.js';
 
 /**
@@ -19,6 +27,24 @@ export type Actor = z.infer<typeof Actor>;
 
 const deleted = z.object({ id: z.string(), actor: Actor.optional() });
 const withActor = <T extends z.ZodObject>(schema: T) => schema.extend({ actor: Actor.optional() });
+
+/**
+ * `equihome.market.index.updated`: a market index level that other Equihome systems publish
+ * (the realtime gateway forwards it to `market` subscribers; nothing else consumes it yet).
+ */
+export const MarketIndexUpdated = z.object({
+  /** Equihome zone the index is for (`green`, `orange`, `red`, or another system's zone name). */
+  zone: z.string().min(1).max(100),
+  /** Date the level applies to (ISO-8601 calendar date). */
+  date: z.iso.date(),
+  /** Index level (e.g. a house-price index, base 100). */
+  index_level: z.number().finite(),
+  /** Change from the previous level, decimal (0.012 = +1.2 %). */
+  change_pct: z.number().finite(),
+  /** Which system or data vendor published it. */
+  source: z.string().min(1).max(200),
+});
+export type MarketIndexUpdated = z.infer<typeof MarketIndexUpdated>;
 
 /** The one table from subject to payload schema: typed publishers and handlers come from it. */
 export const eventSchemas = {
@@ -38,6 +64,7 @@ export const eventSchemas = {
   'equihome.optimization.completed': OptimizationStatus,
   'equihome.optimization.failed': OptimizationStatus,
   'equihome.optimization.cancelled': OptimizationStatus,
+  'equihome.market.index.updated': MarketIndexUpdated,
 } as const;
 export type EventSubject = keyof typeof eventSchemas;
 
@@ -77,6 +104,12 @@ export const rpcSchemas = {
   'equihome.rpc.portfolio.get': { request: z.strictObject({ id: ResourceId }), reply: Portfolio },
   /** A portfolio of any size, a page of at most PORTFOLIO_PAGE_MAX_LOANS loans at a time. */
   'equihome.rpc.portfolio.page': { request: PortfolioPageRequest, reply: PortfolioPage },
+  /** simulation-service: a run of a full fund snapshot (optimization candidates); replies the run id. */
+  'equihome.rpc.simulation.submit': { request: SimulationSubmitRpcRequest, reply: SimulationSubmitRpcReply },
+  /** simulation-service: a run's state and, once completed, its metrics (no bands, no state: a few KB). */
+  'equihome.rpc.simulation.get': { request: SimulationGetRpcRequest, reply: SimulationGetRpcReply },
+  /** simulation-service: cancels a live run (idempotent). */
+  'equihome.rpc.simulation.cancel': { request: SimulationCancelRpcRequest, reply: SimulationCancelRpcReply },
 } as const;
 export type RpcSubject = keyof typeof rpcSchemas;
 export type RpcRequest<S extends RpcSubject> = z.infer<(typeof rpcSchemas)[S]['request']>;

@@ -26,7 +26,8 @@ import {
   SimulationNotCompleted,
   SimulationNotFound,
 } from '../errors.js';
-import { recordRunChange, storedStatus } from '../events.js';
+import { storedStatus } from '../events.js';
+import { cancelRun } from '../run-cancel.js';
 import { etaSeconds, type LiveProgress, type ProgressTracker } from '../progress.js';
 import type { PublicSummary } from '../result-store.js';
 import { submitRun, type SubmissionDeps } from '../run-submission.js';
@@ -80,7 +81,7 @@ function runReply(run: Run, pathsDone: number, summary: PublicSummary | null) {
  * and announced through the outbox (see events.ts).
  */
 export function simulationRoutes(app: FastifyZodInstance, deps: SimulationRoutesDeps): void {
-  const { runs, results, progress, queue } = deps;
+  const { runs, results, progress } = deps;
 
   /** Paths done and ETA of a run: frozen when it ended; else the larger of the stored shards and the live job events. */
   async function currentProgress(run: Run): Promise<LiveProgress> {
@@ -231,15 +232,8 @@ export function simulationRoutes(app: FastifyZodInstance, deps: SimulationRoutes
     },
     async (request, reply) => {
       const id = request.params.id;
-      const stored = (await results.finishedShards(id)).reduce((s, r) => s + r.paths, 0);
-      const actor = { sub: request.user.sub, role: request.user.role };
-      const { run, changed } = await runs.change(
-        id,
-        (cur) => (isTerminal(cur.state) ? null : { state: 'cancelled', completed_at: new Date().toISOString(), paths_done: stored }),
-        (tx, updated) => recordRunChange(tx, 'cancel', updated, actor, { request_id: request.id }),
-      );
+      const { run, changed } = await cancelRun(deps, id, { sub: request.user.sub, role: request.user.role }, { request_id: request.id }, request.log);
       if (!changed) throw SimulationFinished.create(`simulation ${id} is already ${run.state}`, { errors: [{ path: 'id', message: `run is ${run.state}` }] });
-      await queue.removePending(run).catch((err: Error) => request.log.warn({ err: err.message, runId: id }, 'pending shards not removed (Redis unavailable?): they will be skipped'));
       return reply.code(202).send(storedStatus(run));
     },
   );
