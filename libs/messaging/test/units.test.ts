@@ -106,7 +106,7 @@ describe('problemFromError', () => {
 describe('eventStreamSubjects', () => {
   it('covers every event subject with one wildcard per entity and never the rpc subjects', () => {
     const subjects = eventStreamSubjects(Object.keys(eventSchemas));
-    expect(subjects).toEqual(['equihome.fund.>', 'equihome.optimization.>', 'equihome.portfolio.>', 'equihome.simulation.>']);
+    expect(subjects).toEqual(['equihome.fund.>', 'equihome.market.>', 'equihome.optimization.>', 'equihome.portfolio.>', 'equihome.simulation.>']);
     const covered = (s: string) => subjects.some((w) => s.startsWith(w.slice(0, -1)));
     expect(Object.keys(eventSchemas).every(covered)).toBe(true);
     expect(covered('equihome.rpc.fund.get')).toBe(false);

@@ -1,11 +1,17 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
 export interface OpenApiOptions {
   title?: string;
   description?: string;
+  /**
+   * Replaces the document served at `/openapi.json` and `/docs/json` (Swagger UI) by what it
+   * resolves to, given the service's own: the realtime gateway merges its upstreams' documents
+   * into its own. Default: the own document as it is.
+   */
+  document?: (own: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -28,6 +34,24 @@ export async function installOpenApi(app: FastifyInstance, name: string, version
       return out;
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () => app.swagger());
+  const document = options.document;
+  const served = async () => {
+    const own = app.swagger() as unknown as Record<string, unknown>;
+    return document ? document(own) : own;
+  };
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
+    // Swagger UI reads `/docs/json`: the same document as `/openapi.json`.
+    ...(document
+      ? {
+          uiHooks: {
+            preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+              if (request.routeOptions.url === '/docs/json') return reply.send(await served());
+            },
+          },
+        }
+      : {}),
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, served);
 }
