@@ -67,3 +67,11 @@ if ! port_open "$NATS_PORT"; then
   wait_port "$NATS_PORT"
 fi
 log "NATS ready on 127.0.0.1:$NATS_PORT"
+
+# Debian's Chromium for the browser test of the results page (driven by playwright-core with
+# executablePath /usr/bin/chromium; never a downloaded browser). EQUIHOME_NO_BROWSER=1 skips.
+if [ "${EQUIHOME_NO_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
+  log "installing Chromium (browser test)"; apt_install --no-install-recommends chromium
+fi
+[ -x /usr/bin/chromium ] && log "Chromium ready: /usr/bin/chromium"
+exit 0

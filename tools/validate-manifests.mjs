@@ -5,9 +5,11 @@
 // memory limit, a non-root security context, and a matching Service, PodDisruptionBudget
 // and HorizontalPodAutoscaler (workers: no Service; a KEDA ScaledObject instead of the HPA
 // where the overlay has one), an Ingress routing every API path and /ws, and a default-deny
-// NetworkPolicy. Prints one line per overlay; exits 1 on any problem.
+// NetworkPolicy; every object valid against the Kubernetes schemas (and KEDA's CRD schema);
+// then deploy/compose.yaml parsed and checked, and tools/check-config.ts (every variable an
+// app reads is set by the manifests). Prints one line per check; exits 1 on any problem.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
@@ -46,7 +48,54 @@ for (const overlay of readdirSync(overlays)) {
   for (const path of ['/api/funds', '/api/portfolios', '/api/simulations', '/api/optimization', '/ws']) if (!routed.has(path)) errors.push(`Ingress does not route ${path}`);
   if (!byKind('NetworkPolicy').some((n) => Object.keys(n.spec.podSelector ?? {}).length === 0 && n.spec.policyTypes?.includes('Ingress') && !n.spec.ingress)) errors.push('no default-deny NetworkPolicy');
   if (byKind('Deployment').length === 0) errors.push('no Deployment rendered');
+  // Offline schema validation of every object: the Kubernetes OpenAPI schemas
+  // (kubernetes-models) and KEDA's CRD schema (@kubernetes-models/keda), both from npm.
+  for (const d of docs) {
+    const [group, version] = d.apiVersion.includes('/') ? d.apiVersion.split('/') : [null, d.apiVersion];
+    const module = group === 'keda.sh' ? `@kubernetes-models/keda/keda.sh/${version}/${d.kind}` : `kubernetes-models/${group ? `${group}/` : ''}${version}/${d.kind}`;
+    let Model;
+    try {
+      Model = (await import(module))[d.kind];
+    } catch {
+      errors.push(`${d.kind} ${d.metadata?.name}: no schema for ${d.apiVersion}`);
+      continue;
+    }
+    try {
+      new Model(d).validate();
+    } catch (err) {
+      errors.push(`${d.kind} ${d.metadata?.name}: ${err.message}`);
+    }
+  }
   problems += errors.length;
   console.log(`manifests ${overlay}: ${docs.length} objects, ${errors.length ? errors.join('; ') : 'ok'}`);
+}
+
+// deploy/compose.yaml: no Docker engine here, so it is parsed and checked, not run.
+{
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const compose = parse(readFileSync(new URL('../deploy/compose.yaml', import.meta.url), 'utf8'), { merge: true });
+  const errors = [];
+  const apps = ['fund-service', 'portfolio-service', 'simulation-service', 'simulation-worker', 'optimization-service', 'realtime-gateway'];
+  for (const name of apps) {
+    const svc = compose.services?.[name];
+    if (!svc) {
+      errors.push(`${name}: missing`);
+      continue;
+    }
+    const app = svc.build?.args?.APP;
+    if (!app || !existsSync(new URL(`../apps/${app}/package.json`, import.meta.url))) errors.push(`${name}: build arg APP names no app`);
+    for (const dep of ['postgres', 'redis', 'nats']) if (!svc.depends_on?.[dep]) errors.push(`${name}: does not wait for ${dep}`);
+  }
+  if (!String(compose.services?.['simulation-worker']?.command).includes('worker.js')) errors.push('simulation-worker: must run dist/worker.js');
+  if (!compose.services?.redis?.command?.includes('noeviction')) errors.push('redis: maxmemory-policy must be noeviction');
+  problems += errors.length;
+  console.log(`compose.yaml (parsed, not run: no Docker engine): ${Object.keys(compose.services ?? {}).length} services, ${errors.length ? errors.join('; ') : 'ok'}`);
+}
+// Every variable the apps read has a place in the manifests (tools/check-config.ts, run with tsx).
+try {
+  execFileSync(process.execPath, ['--conditions=@equihome/source', '--import', 'tsx', fileURLToPath(new URL('./check-config.ts', import.meta.url))], { stdio: 'inherit' });
+} catch {
+  problems++;
 }
 process.exit(problems ? 1 : 0);

@@ -72,7 +72,7 @@ export function fanChartSpec(series: FanSeries, options: FanChartOptions): Spec 
       { orient: 'bottom', scale: 'x', title: 'Years from first close', tickMinStep: 1, format: 'd', grid: false },
       { orient: 'left', scale: 'y', title: m.axis, format: m.format, grid: true, gridOpacity: 0.25 },
     ],
-    legends: [{ fill: 'legend', orient: 'top-left', direction: 'horizontal', symbolType: 'square', labelFontSize: 11, labelLimit: 220, offset: 4 }],
+    legends: [{ fill: 'legend', orient: 'top', direction: 'horizontal', symbolType: 'square', labelFontSize: 11, labelLimit: 220, offset: 6 }],
     marks: [
       { type: 'area', from: { data: 'bands' }, encode: { enter: { x: { scale: 'x', field: 'year' }, y: { scale: 'y', field: 'p95' }, y2: { scale: 'y', field: 'p5' }, fill: { value: BAND_OUTER }, fillOpacity: { value: 0.7 } } } },
       { type: 'area', from: { data: 'bands' }, encode: { enter: { x: { scale: 'x', field: 'year' }, y: { scale: 'y', field: 'p75' }, y2: { scale: 'y', field: 'p25' }, fill: { value: BAND_INNER }, fillOpacity: { value: 0.8 } } } },
