@@ -92,6 +92,25 @@ for (const overlay of readdirSync(overlays)) {
   problems += errors.length;
   console.log(`compose.yaml (parsed, not run: no Docker engine): ${Object.keys(compose.services ?? {}).length} services, ${errors.length ? errors.join('; ') : 'ok'}`);
 }
+// deploy/Dockerfile, parsed (dockerfile-ast; no Docker engine here): multi-stage, the app
+// chosen by a build arg, the final stage running as a non-root user.
+{
+  const { readFileSync } = await import('node:fs');
+  const { DockerfileParser } = await import('dockerfile-ast');
+  const df = DockerfileParser.parse(readFileSync(new URL('../deploy/Dockerfile', import.meta.url), 'utf8'));
+  const instructions = df.getInstructions().map((i) => ({ keyword: i.getKeyword(), args: i.getArgumentsContent() ?? '' }));
+  const lastFrom = instructions.map((i) => i.keyword).lastIndexOf('FROM');
+  const final = instructions.slice(lastFrom);
+  const errors = [];
+  if (df.getFROMs().length < 2) errors.push('not multi-stage');
+  if (!final.some((i) => i.keyword === 'ARG' && i.args.trim() === 'APP')) errors.push('the final stage takes no ARG APP');
+  const user = final.filter((i) => i.keyword === 'USER').at(-1)?.args.trim();
+  if (!user || user === 'root' || user === '0') errors.push(`the final stage runs as ${user ?? 'root'}`);
+  if (!final.some((i) => i.keyword === 'CMD' && i.args.includes('${APP}'))) errors.push('CMD does not start the chosen app');
+  problems += errors.length;
+  console.log(`Dockerfile (parsed, not built: no Docker engine): ${instructions.length} instructions, ${df.getFROMs().length} stages, user ${user}, ${errors.length ? errors.join('; ') : 'ok'}`);
+}
+
 // Every variable the apps read has a place in the manifests (tools/check-config.ts, run with tsx).
 try {
   execFileSync(process.execPath, ['--conditions=@equihome/source', '--import', 'tsx', fileURLToPath(new URL('./check-config.ts', import.meta.url))], { stdio: 'inherit' });
