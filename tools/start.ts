@@ -109,7 +109,9 @@ async function waitReady(p: number): Promise<void> {
 }
 
 try {
-  await Promise.all(services.map((s) => waitReady(s.port)));
+  // the gateway last: its readiness needs every upstream (so it does not log 'not ready' meanwhile)
+  await Promise.all(services.slice(0, -1).map((s) => waitReady(s.port)));
+  await waitReady(services.at(-1)!.port);
   console.log(`ready: ${services.map((s) => `${s.name} :${s.port}`).join(', ')}, ${workers} simulation worker process${workers === 1 ? '' : 'es'}`);
   if (demo) await runDemo({ gatewayUrl });
 } catch (err) {
