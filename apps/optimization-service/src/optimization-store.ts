@@ -1,5 +1,5 @@
 import type { Actor, FundParameters, OptimizationKind, RunState } from '@equihome/domain';
-import { commitChange, type ChangeContext, type ChangeTransaction } from '@equihome/outbox';
+import { documentChanges, type ChangeContext, type ChangeTransaction } from '@equihome/outbox';
 import type { Doc, DocumentStore } from '@equihome/storage';
 import { optimizationProblems } from './errors.js';
 
@@ -57,7 +57,7 @@ export interface OptimizationStore {
 
 export function createOptimizationStore(collection: string, documents: DocumentStore<OptimizationData>, changes: ChangeContext): OptimizationStore {
   const guard = optimizationProblems.guard;
-  const inTx = <R>(work: (store: DocumentStore<OptimizationData>, tx: ChangeTransaction) => Promise<R>) => commitChange(changes, (tx) => work(tx.collection<OptimizationData>(collection), tx));
+  const writes = documentChanges<OptimizationData>(changes, collection, { notFound: (id) => optimizationProblems.notFound(id), attempts: ATTEMPTS });
   const store: OptimizationStore = {
     async get(id) {
       const job = await store.find(id);
@@ -77,34 +77,11 @@ export function createOptimizationStore(collection: string, documents: DocumentS
       }
       return out;
     },
-    create: (id, data, after) =>
-      guard(() =>
-        inTx(async (docs, tx) => {
-          const { doc } = await docs.create(data, { id });
-          await after(tx, doc);
-          return doc;
-        }),
-      ),
+    create: (id, data, after) => guard(() => writes.create(id, data, after)),
+
     async change(id, patch, after) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await guard(() =>
-            inTx(async (docs, tx) => {
-              const current = await docs.get(id);
-              if (current === null) throw optimizationProblems.notFound(id);
-              const fields = patch(current);
-              if (fields === null) return { job: current, changed: false };
-              const { id: _id, version: _v, created_at: _c, updated_at: _u, ...data } = current;
-              const updated = await docs.update(id, { ...data, ...fields }, current.version);
-              if (after) await after(tx, updated, current);
-              return { job: updated, changed: true };
-            }),
-          );
-        } catch (err) {
-          const conflict = (err as { code?: string }).code === 'VERSION_MISMATCH';
-          if (!conflict || attempt >= ATTEMPTS) throw err;
-        }
-      }
+      const { doc, changed } = await guard(() => writes.change(id, patch, after));
+      return { job: doc, changed };
     },
   };
   return store;

@@ -1,5 +1,5 @@
 import type { Actor, PortfolioSource, RecordedSimulationRequest, RunState, SimulationListQuery } from '@equihome/domain';
-import { commitChange, type ChangeContext, type ChangeTransaction } from '@equihome/outbox';
+import { documentChanges, type ChangeContext, type ChangeTransaction } from '@equihome/outbox';
 import type { Doc, DocumentFilter, DocumentStore } from '@equihome/storage';
 import { runProblems } from './errors.js';
 
@@ -90,7 +90,7 @@ export interface RunStore {
 
 export function createRunStore(collection: string, documents: DocumentStore<RunData>, changes: ChangeContext): RunStore {
   const guard = runProblems.guard;
-  const inTx = <R>(work: (store: DocumentStore<RunData>, tx: ChangeTransaction) => Promise<R>) => commitChange(changes, (tx) => work(tx.collection<RunData>(collection), tx));
+  const writes = documentChanges<RunData>(changes, collection, { notFound: (id) => runProblems.notFound(id), attempts: ATTEMPTS });
   const store: RunStore = {
     async get(id) {
       const run = await store.find(id);
@@ -126,36 +126,11 @@ export function createRunStore(collection: string, documents: DocumentStore<RunD
       return page.items[0] ?? null;
     },
 
-    async create(id, data, after) {
-      return guard(() =>
-        inTx(async (docs, tx) => {
-          const { doc } = await docs.create(data, { id });
-          await after(tx, doc);
-          return doc;
-        }),
-      );
-    },
+    create: (id, data, after) => guard(() => writes.create(id, data, after)),
 
     async change(id, patch, after) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await guard(() =>
-            inTx(async (docs, tx) => {
-              const current = await docs.get(id);
-              if (current === null) throw runProblems.notFound(id);
-              const fields = patch(current);
-              if (fields === null) return { run: current, changed: false };
-              const { id: _id, version: _v, created_at: _c, updated_at: _u, ...data } = current;
-              const updated = await docs.update(id, { ...data, ...fields }, current.version);
-              if (after) await after(tx, updated, current);
-              return { run: updated, changed: true };
-            }),
-          );
-        } catch (err) {
-          const conflict = (err as { code?: string }).code === 'VERSION_MISMATCH';
-          if (!conflict || attempt >= ATTEMPTS) throw err;
-        }
-      }
+      const { doc, changed } = await guard(() => writes.change(id, patch, after));
+      return { run: doc, changed };
     },
   };
   return store;

@@ -14,3 +14,4 @@ export type { OutboxRelay, OutboxRelayOptions } from './outbox-relay.js';
 export { OutboxError, OutboxFlushTimeoutError, OutboxRelayStoppedError } from './errors.js';
 export { outboxConfigShape, type OutboxConfig } from './config.js';
 export { connectServiceBackends, type ConnectServiceBackendsOptions, type ServiceBackends } from './service-backends.js';
+export { documentChanges, type DocumentChanges } from './document-changes.js';
