@@ -14,15 +14,88 @@
  * lies beyond the searched range (r > 1e6 per period, or within 1e−12 of −1).
  */
 export function pathIrr(flows: Float64Array, length: number): number {
+  scan(flows, length);
+  return pathIrrScanned(flows, length);
+}
+
+/** Sums of the last {@link scan}: Σ positive flows, Σ |negative flows|, Σ flows, and their time-weighted twins. */
+const sums = new Float64Array(5);
+
+/** One pass over the flows filling {@link sums} (each sum accumulated in index order). */
+function scan(flows: Float64Array, length: number): void {
   let pos = 0;
   let neg = 0;
   let sum = 0;
+  let posT = 0;
+  let negT = 0;
   for (let k = 0; k < length; k++) {
     const f = flows[k];
-    if (f > 0) pos += f;
-    else if (f < 0) neg -= f;
+    if (f > 0) {
+      pos += f;
+      posT += f * k;
+    } else if (f < 0) {
+      neg -= f;
+      negT -= f * k;
+    }
     sum += f;
   }
+  sums[0] = pos;
+  sums[1] = neg;
+  sums[2] = sum;
+  sums[3] = posT;
+  sums[4] = negT;
+}
+
+/**
+ * The simulation's annualised IRR of the net flows `flows[k] = inflow[k] − share·outflow[k]`
+ * (k = 0…n, plus `endAdd` at n when `addEnd`), which it also writes to `flows`: (1 + r)^S − 1
+ * for the periodic IRR r of {@link pathIrr}; −1 for a total loss (outflows only); NaN when
+ * undefined. The flows are built and scanned in one pass (the same values and sums as
+ * building them first and calling `pathIrr`).
+ */
+export function annualNetIrr(
+  flows: Float64Array,
+  inflow: Float64Array,
+  outflow: Float64Array,
+  share: number,
+  n: number,
+  addEnd: boolean,
+  endAdd: number,
+  S: number,
+): number {
+  let pos = 0;
+  let neg = 0;
+  let sum = 0;
+  let posT = 0;
+  let negT = 0;
+  for (let k = 0; k <= n; k++) {
+    const f = k < n || !addEnd ? inflow[k] - share * outflow[k] : inflow[k] - share * outflow[k] + endAdd;
+    flows[k] = f;
+    if (f > 0) {
+      pos += f;
+      posT += f * k;
+    } else if (f < 0) {
+      neg -= f;
+      negT -= f * k;
+    }
+    sum += f;
+  }
+  sums[0] = pos;
+  sums[1] = neg;
+  sums[2] = sum;
+  sums[3] = posT;
+  sums[4] = negT;
+  const length = n + 1;
+  if (neg > 0 && !(pos > 0)) return -1;
+  const r = pathIrrScanned(flows, length);
+  if (!Number.isFinite(r) || r <= -1) return Number.NaN;
+  return S === 1 ? r : Math.pow(1 + r, S) - 1;
+}
+
+function pathIrrScanned(flows: Float64Array, length: number): number {
+  const pos = sums[0];
+  const neg = sums[1];
+  const sum = sums[2];
   if (pos === 0 || neg === 0) return Number.NaN;
   const scale = pos > neg ? pos : neg;
   if (Math.abs(sum) <= 1e-14 * scale) return 0;
@@ -32,13 +105,8 @@ export function pathIrr(flows: Float64Array, length: number): number {
   // testing cannot tell its variants apart by their results.
   // Stryker disable all: equivalent mutants (speed only; the bracketed solver gives the same root)
   {
-    let posT = 0;
-    let negT = 0;
-    for (let k = 0; k < length; k++) {
-      const f = flows[k];
-      if (f > 0) posT += f * k;
-      else if (f < 0) negT -= f * k;
-    }
+    const posT = sums[3];
+    const negT = sums[4];
     const span = posT / pos - negT / neg;
     let r = span > 0 ? Math.pow(pos / neg, 1 / span) - 1 : sum > 0 ? 0.01 : -0.01;
     if (!(r > -0.9 && r < 10) || (sum > 0) !== (r > 0)) r = sum > 0 ? 0.01 : -0.01;

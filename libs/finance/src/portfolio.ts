@@ -61,6 +61,30 @@ export class LoanDrawer {
   }
 
   /**
+   * The same draws as {@link draw} (same random numbers, same values) written to
+   * `out[0]` (amount), `out[1]` (ltv) and `out[2]` (holding period, years) instead of the
+   * fields: the simulation's reinvestment loop then allocates nothing.
+   */
+  drawInto(rng: Rng, out: Float64Array): void {
+    rng.normalAt(out, 0);
+    out[0] = clip(this.mean + this.sd * out[0], this.minSize, this.maxSize);
+    rng.normalAt(out, 1);
+    out[1] = clip(this.ltvMean + this.ltvSd * out[1], this.minLtv, this.maxLtv);
+    rng.uniformAt(out, 2);
+    let h: number;
+    if (out[2] < this.pEarly) {
+      const lo = Math.min(this.minHold, this.avgExit);
+      const hi = Math.max(this.minHold, this.avgExit);
+      rng.uniformAt(out, 2);
+      h = lo + (hi - lo) * out[2];
+    } else {
+      rng.normalAt(out, 2);
+      h = this.avgExit + this.exitSd * out[2];
+    }
+    out[2] = clip(h, this.minHold, this.loanTerm);
+  }
+
+  /**
    * Holding period: with probability `early_exit_probability` uniform in
    * [min_hold_years, avg_exit_year], else Normal(avg_exit_year, exit_year_std_dev);
    * clipped to [min_hold_years, loan_term_years].

@@ -69,16 +69,78 @@ export class Rng {
 
   /** Fills out[0…count) with uniforms on (0, 1) (same sequence as `count` calls of `uniform`). */
   fillUniform(out: Float64Array, count: number): void {
-    for (let i = 0; i < count; i++) out[i] = (this.nextUint32() + 0.5) * 2.3283064365386963e-10;
+    // xoshiro128** with the state in locals (the same sequence as `nextUint32`).
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < count; i++) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      out[i] = ((r >>> 0) + 0.5) * 2.3283064365386963e-10;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
   }
 
   /** Fills out[0…count) with standard normals (same sequence as `count` calls of `normal`). */
   fillNormal(out: Float64Array, count: number): void {
-    for (let i = 0; i < count; i++) {
-      const hz = this.nextUint32() | 0;
+    this.fillNormalRange(out, 0, count);
+  }
+
+  /** Fills out[start…end) with standard normals (the same sequence as `normal`). */
+  private fillNormalRange(out: Float64Array, start: number, end: number): void {
+    // xoshiro128** with the state in locals (the same sequence as `nextUint32`); the state
+    // is written back before the rare ziggurat tail, which draws from `this`.
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = start; i < end; i++) {
+      const hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
       const iz = hz & 127;
-      out[i] = (hz < 0 ? -hz : hz) < ZIG_K[iz] ? hz * ZIG_W[iz] : this.normalTail(hz, iz);
+      if ((hz < 0 ? -hz : hz) < ZIG_K[iz]) out[i] = hz * ZIG_W[iz];
+      else {
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
+        out[i] = this.normalTail(hz, iz);
+        s0 = this.s0;
+        s1 = this.s1;
+        s2 = this.s2;
+        s3 = this.s3;
+      }
     }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
+  /** Writes the next {@link uniform} to `out[i]` (no number returned: nothing to box in hot loops). */
+  uniformAt(out: Float64Array, i: number): void {
+    out[i] = (this.nextUint32() + 0.5) * 2.3283064365386963e-10;
+  }
+
+  /** Writes the next {@link normal} to `out[i]` (no number returned: nothing to box in hot loops). */
+  normalAt(out: Float64Array, i: number): void {
+    this.fillNormalRange(out, i, i + 1);
   }
 
   /** Uniform on the open interval (0, 1). */

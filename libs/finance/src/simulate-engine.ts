@@ -1,5 +1,5 @@
 import { FinanceInputError } from './errors.js';
-import { pathIrr } from './path-irr.js';
+import { annualNetIrr } from './path-irr.js';
 import { appreciationShare, isoDay, zoneIndex } from './fund.js';
 import { LoanDrawer } from './portfolio.js';
 import { cholesky3 } from './prices.js';
@@ -52,6 +52,11 @@ export class SimulationEngine {
   private readonly firstLoan: Int32Array;
   private readonly initialZoneTotals: Float64Array;
   private readonly drawer: LoanDrawer;
+  /** Scratch of the reinvestment draws: amount, ltv, holding years. */
+  private readonly drawn = new Float64Array(3);
+  /** appreciationShare(fund, ltv) = shareIsLtv ? ltv : shareRate. */
+  private readonly shareIsLtv: boolean;
+  private readonly shareRate: number;
   // Ledger parameters.
   private readonly size: number;
   private readonly gpShare: number;
@@ -100,16 +105,14 @@ export class SimulationEngine {
   readonly index: Float64Array;
   /** Cumulative hazard H_z(k), layout z*(n+1)+k (contiguous per zone for binary search). */
   private readonly cumHazard: Float64Array;
-  private readonly inProceeds: Float64Array;
-  private readonly inPrincipal: Float64Array;
+  /**
+   * Per period k, interleaved at k*4: loan proceeds arriving, their principal part, the
+   * foreclosure-value delta and the live-loan count delta (+1 originated, −1 last proceeds).
+   */
+  private readonly perPeriod: Float64Array;
   // Open-loan mark aggregates, deltas per period × zone: ΣA, ΣA·o, Σ s·V0/I(o), Σ s·V0.
-  private readonly dSA: Float64Array;
-  private readonly dSAo: Float64Array;
-  private readonly dSW: Float64Array;
-  private readonly dSV: Float64Array;
-  private readonly dForeclosure: Float64Array;
-  /** Per period: +1 when a loan is originated, −1 when its last proceeds (exit or recovery) arrive. */
-  private readonly dLive: Int32Array;
+  /** Interleaved per period k: [ΣA z0..2, ΣA·o z0..2, Σ s·V0/I(o) z0..2, Σ s·V0 z0..2] at k*12 (contiguous per period). */
+  private readonly dAgg: Float64Array;
   private readonly american: boolean;
   /** American deals (one per loan), bucketed by the period their proceeds arrive (only when american). */
   private dealHead: Int32Array;
@@ -126,8 +129,7 @@ export class SimulationEngine {
   private readonly hurdlePow: Float64Array;
   private readonly zoneTotals = new Float64Array(3);
   /** ς√τ and ς²τ/2 for a holding period of m periods. */
-  private readonly noiseSd: Float64Array;
-  private readonly noiseHalfVar: Float64Array;
+  private readonly noise: Float64Array; // interleaved at 2m: ς√τ, ς²τ/2
   // Per-path outputs (per period), public for the summary and the debug ledger.
   readonly calls: Float64Array;
   readonly advances: Float64Array;
@@ -143,10 +145,12 @@ export class SimulationEngine {
   readonly nav: Float64Array;
   private readonly flow: Float64Array;
   // Per-path scalar outputs.
-  readonly zoneDefaults = new Float64Array(3);
-  readonly zoneExits = new Float64Array(3);
-  readonly zoneLosses = new Float64Array(3);
-  readonly zoneLoans = new Float64Array(3);
+  /** Per-zone counters of the path in one buffer: loans, defaults, exits, losses (3 each). */
+  private readonly zoneStats = new Float64Array(12);
+  readonly zoneLoans = this.zoneStats.subarray(0, 3);
+  readonly zoneDefaults = this.zoneStats.subarray(3, 6);
+  readonly zoneExits = this.zoneStats.subarray(6, 9);
+  readonly zoneLosses = this.zoneStats.subarray(9, 12);
   gpOriginationFees = 0;
   /** Management fee offset by GP origination fees on the last path (dollars). */
   feeOffsets = 0;
@@ -263,6 +267,8 @@ export class SimulationEngine {
       this.firstLoan[k] = j;
     }
     this.drawer = new LoanDrawer(fund);
+    this.shareIsLtv = lp.appreciation_share_method === 'ltv';
+    this.shareRate = lp.appreciation_share_rate;
 
     const fs = fund.fee_structure;
     const ops = fund.operations;
@@ -315,24 +321,17 @@ export class SimulationEngine {
     // Validated (checkCatchUpRate): 0 = no catch-up tier, otherwise above the carry rate.
     this.catchUp = fs.catch_up_rate;
 
-    this.noiseSd = new Float64Array(n + 1);
-    this.noiseHalfVar = new Float64Array(n + 1);
+    this.noise = new Float64Array(2 * (n + 1));
     for (let m = 0; m <= n; m++) {
-      this.noiseSd[m] = this.propVol * Math.sqrt(m * dt);
-      this.noiseHalfVar[m] = 0.5 * this.propVol * this.propVol * m * dt;
+      this.noise[2 * m] = this.propVol * Math.sqrt(m * dt);
+      this.noise[2 * m + 1] = 0.5 * this.propVol * this.propVol * m * dt;
     }
     const len = n + 2;
     this.marketNormals = new Float64Array(3 * n);
     this.index = new Float64Array((n + 1) * 3);
     this.cumHazard = new Float64Array((n + 1) * 3);
-    this.inProceeds = new Float64Array(len);
-    this.inPrincipal = new Float64Array(len);
-    this.dSA = new Float64Array(len * 3);
-    this.dSAo = new Float64Array(len * 3);
-    this.dSW = new Float64Array(len * 3);
-    this.dSV = new Float64Array(len * 3);
-    this.dForeclosure = new Float64Array(len);
-    this.dLive = new Int32Array(len);
+    this.perPeriod = new Float64Array(len * 4);
+    this.dAgg = new Float64Array(len * 12);
     this.american = fs.waterfall_structure === 'american';
     const cap = this.american ? m + 1024 : 0;
     this.dealHead = new Int32Array(this.american ? len : 0);
@@ -421,6 +420,8 @@ export class SimulationEngine {
     const n = this.periods;
     const u = this.loanU[j];
     const end = e < n ? e : n;
+    const pp = this.perPeriod;
+    const zs = this.zoneStats;
     // Default: first k in (o, end) with H(k) − H(o) ≥ −ln u (an Exp(1) threshold).
     // Since −ln u ≥ 1 − u, the loan surely survives when 1 − u > ΔH: the log is only
     // taken when a default is possible.
@@ -453,15 +454,15 @@ export class SimulationEngine {
         at = n;
         amount *= this.liquidationKeep;
       }
-      this.dForeclosure[closeK] += amount;
-      this.dForeclosure[at] -= amount;
-      this.zoneDefaults[z] += 1;
+      pp[closeK * 4 + 2] += amount;
+      pp[at * 4 + 2] -= amount;
+      zs[3 + z] += 1;
     } else {
       const m = closeK - o;
       const tau = m * this.dt;
       let v = V0 * (this.index[closeK * 3 + z] / this.index[o * 3 + z]);
       // Idiosyncratic noise exp(ς·W(τ) − ς²τ/2), W(τ) ~ N(0, τ): one normal per exiting loan.
-      if (this.propVol > 0) v *= Math.exp(this.noiseSd[m] * this.loanZ[j] - this.noiseHalfVar[m]);
+      if (this.propVol > 0) v *= Math.exp(this.noise[2 * m] * this.loanZ[j] - this.noise[2 * m + 1]);
       v *= this.exitValueKeep;
       let app = s * (v - V0);
       if (this.downside && app < 0) app = 0;
@@ -470,27 +471,29 @@ export class SimulationEngine {
       if (amount < 0) amount = 0;
       if (e > n) amount *= this.liquidationKeep;
       at = closeK;
-      this.zoneExits[z] += 1;
+      zs[6 + z] += 1;
     }
-    this.zoneLoans[z] += 1;
-    if (amount < A) this.zoneLosses[z] += A - amount;
-    this.inProceeds[at] += amount;
-    this.inPrincipal[at] += amount < A ? amount : A;
-    this.dLive[o]++;
-    this.dLive[at]--;
+    zs[z] += 1;
+    if (amount < A) zs[9 + z] += A - amount;
+    pp[at * 4] += amount;
+    pp[at * 4 + 1] += amount < A ? amount : A;
+    pp[o * 4 + 3] += 1;
+    pp[at * 4 + 3] -= 1;
     if (this.american) this.addDeal(A, o, closeK, at, amount);
-    const oz = o * 3 + z;
-    const cz = closeK * 3 + z;
     const sv = s * V0;
-    const sw = sv / this.index[oz];
-    this.dSA[oz] += A;
-    this.dSAo[oz] += A * o;
-    this.dSW[oz] += sw;
-    this.dSV[oz] += sv;
-    this.dSA[cz] -= A;
-    this.dSAo[cz] -= A * o;
-    this.dSW[cz] -= sw;
-    this.dSV[cz] -= sv;
+    const sw = sv / this.index[o * 3 + z];
+    const Ao = A * o;
+    const d = this.dAgg;
+    const oz = o * 12 + z;
+    const cz = closeK * 12 + z;
+    d[oz] += A;
+    d[oz + 3] += Ao;
+    d[oz + 6] += sw;
+    d[oz + 9] += sv;
+    d[cz] -= A;
+    d[cz + 3] -= Ao;
+    d[cz + 6] -= sw;
+    d[cz + 9] -= sv;
   }
 
   /** Records loan j's American deal (advance A, originated o, closed c, proceeds `amount` at period `at`). */
@@ -576,22 +579,13 @@ export class SimulationEngine {
     const n = this.periods;
     const rng = this.rng;
     rng.reseed(seed, path, RNG_DOMAIN.path);
-    this.inProceeds.fill(0);
-    this.inPrincipal.fill(0);
-    this.dSA.fill(0);
-    this.dSAo.fill(0);
-    this.dSW.fill(0);
-    this.dSV.fill(0);
-    this.dForeclosure.fill(0);
-    this.dLive.fill(0);
+    this.perPeriod.fill(0);
+    this.dAgg.fill(0);
     if (this.american) {
       this.dealHead.fill(-1);
       this.dealCount = 0;
     }
-    this.zoneDefaults.fill(0);
-    this.zoneExits.fill(0);
-    this.zoneLosses.fill(0);
-    this.zoneLoans.fill(0);
+    this.zoneStats.fill(0);
     this.zoneTotals.set(this.initialZoneTotals);
     this.drawMarket();
     rng.fillUniform(this.loanU, this.loanCount);
@@ -667,10 +661,11 @@ export class SimulationEngine {
       let advK = 0;
       let feeIncK = 0;
       // 1. Loan proceeds.
-      const inK = this.inProceeds[k];
+      const perPeriod = this.perPeriod;
+      const inK = perPeriod[k * 4];
       cash += inK;
       totalProceeds += inK;
-      if (k <= this.reinvestLastPeriod) pool += this.inPrincipal[k];
+      if (k <= this.reinvestLastPeriod) pool += perPeriod[k * 4 + 1];
       let lineCostK = 0;
       if (lineOn && k > 0) {
         // Interest on the balance outstanding over the period and the unused fee (a fund
@@ -814,12 +809,26 @@ export class SimulationEngine {
       // 4. Reinvestment of returned principal (quarterly batches during the reinvestment period).
       if (k <= this.reinvestLastPeriod && k % this.reinvestEvery === 0 && pool >= this.minReinvestment && pool >= minSize) {
         while (pool >= minSize) {
-          drawer.draw(rng);
-          const A = drawer.amount < pool ? drawer.amount : pool;
-          const ltv = drawer.ltv;
-          const z = drawer.pickZone(this.zoneTotals, A);
-          this.zoneTotals[z] += A;
-          const hold = Math.round(drawer.hold * S);
+          const dr = this.drawn;
+          drawer.drawInto(rng, dr);
+          const A = dr[0] < pool ? dr[0] : pool;
+          const ltv = dr[1];
+          // drawer.pickZone(zoneTotals, A), inlined (no boxed argument per loan).
+          const zt = this.zoneTotals;
+          const targets = drawer.targets;
+          const zTotal = zt[0] + zt[1] + zt[2] + A;
+          let z = -1;
+          let bestDeficit = -Infinity;
+          for (let zz = 0; zz < 3; zz++) {
+            if (targets[zz] <= 0) continue;
+            const deficit = targets[zz] * zTotal - zt[zz];
+            if (deficit > bestDeficit) {
+              bestDeficit = deficit;
+              z = zz;
+            }
+          }
+          zt[z] += A;
+          const hold = Math.round(dr[2] * S);
           const e = k + (hold > 1 ? hold : 1);
           const fee = this.origFeeRate * A;
           pool -= A;
@@ -836,10 +845,10 @@ export class SimulationEngine {
           const slot = this.loanCount; // scratch slot for a reinvestment loan
           this.lA[slot] = A;
           this.lV0[slot] = V0;
-          this.lS[slot] = appreciationShare(this.fund, ltv);
+          this.lS[slot] = this.shareIsLtv ? ltv : this.shareRate; // appreciationShare(fund, ltv)
           this.lZone[slot] = z;
-          this.loanU[slot] = rng.uniform();
-          this.loanZ[slot] = rng.normal();
+          rng.uniformAt(this.loanU, slot);
+          rng.normalAt(this.loanZ, slot);
           originated++;
           this.originate(slot, k, e);
         }
@@ -847,12 +856,14 @@ export class SimulationEngine {
       if (k > this.reinvestLastPeriod) pool = 0;
       // Update open-loan aggregates to the state after period k.
       const b = k * 3;
-      sa0 += this.dSA[b]; sa1 += this.dSA[b + 1]; sa2 += this.dSA[b + 2];
-      sao0 += this.dSAo[b]; sao1 += this.dSAo[b + 1]; sao2 += this.dSAo[b + 2];
-      sw0 += this.dSW[b]; sw1 += this.dSW[b + 1]; sw2 += this.dSW[b + 2];
-      sv0 += this.dSV[b]; sv1 += this.dSV[b + 1]; sv2 += this.dSV[b + 2];
-      fcValue += this.dForeclosure[k];
-      live += this.dLive[k];
+      const dAgg = this.dAgg;
+      const b12 = k * 12;
+      sa0 += dAgg[b12]; sa1 += dAgg[b12 + 1]; sa2 += dAgg[b12 + 2];
+      sao0 += dAgg[b12 + 3]; sao1 += dAgg[b12 + 4]; sao2 += dAgg[b12 + 5];
+      sw0 += dAgg[b12 + 6]; sw1 += dAgg[b12 + 7]; sw2 += dAgg[b12 + 8];
+      sv0 += dAgg[b12 + 9]; sv1 += dAgg[b12 + 10]; sv2 += dAgg[b12 + 11];
+      fcValue += perPeriod[k * 4 + 2];
+      live += perPeriod[k * 4 + 3];
       if (!wound && !last && originated > 0 && live === 0 && this.firstLoan[k + 1] === this.loanCount && (k >= this.reinvestLastPeriod || pool < reinvestThreshold)) {
         wound = true;
         this.windDownPeriod = k;
@@ -998,38 +1009,17 @@ export class SimulationEngine {
 
     // IRRs on the per-period flow vectors (periodic, annualised as (1+r)^S − 1).
     const flow = this.flow;
-    for (let k = 0; k <= n; k++) flow[k] = this.proceeds[k] - this.advances[k];
-    this.grossIrr = annualIrr(flow, n + 1, S);
-    for (let k = 0; k <= n; k++) flow[k] = this.distributions[k] - this.calls[k];
-    flow[n] += cash;
-    this.fundIrr = annualIrr(flow, n + 1, S);
-    for (let k = 0; k <= n; k++) flow[k] = this.lpDistributions[k] - lpShare * this.calls[k];
-    flow[n] += lpShare * cash;
-    this.lpIrr = annualIrr(flow, n + 1, S);
+    // Flows built and scanned in one pass each (annualNetIrr: inflow − share·outflow, + end cash).
+    this.grossIrr = annualNetIrr(flow, this.proceeds, this.advances, 1, n, false, 0, S);
+    this.fundIrr = annualNetIrr(flow, this.distributions, this.calls, 1, n, true, cash, S);
+    this.lpIrr = annualNetIrr(flow, this.lpDistributions, this.calls, lpShare, n, true, lpShare * cash, S);
     if (this.lineSize > 0) {
       let fs = 0;
       for (let k = 0; k <= n; k++) fs += flow[k];
       this.lpFlowSum = fs;
     }
-    for (let k = 0; k <= n; k++) flow[k] = this.gpDistributions[k] - g * this.calls[k];
-    flow[n] += g * cash;
-    this.gpIrr = annualIrr(flow, n + 1, S);
+    this.gpIrr = annualNetIrr(flow, this.gpDistributions, this.calls, g, n, true, g * cash, S);
   }
-}
-
-/** Periodic IRR of `flows[0…length)` annualised: (1 + r)^S − 1; −1 for a total loss (outflows only); NaN when undefined (no outflows). */
-function annualIrr(flows: Float64Array, length: number, S: number): number {
-  let anyIn = false;
-  let anyOut = false;
-  for (let k = 0; k < length; k++) {
-    if (flows[k] > 0) anyIn = true;
-    else if (flows[k] < 0) anyOut = true;
-  }
-  // Paid in and never received anything: a total loss, IRR −100%.
-  if (anyOut && !anyIn) return -1;
-  const r = pathIrr(flows, length);
-  if (!Number.isFinite(r) || r <= -1) return Number.NaN;
-  return S === 1 ? r : Math.pow(1 + r, S) - 1;
 }
 
 interface ResolvedShock {

@@ -236,6 +236,8 @@ export class SummaryAccumulator {
   private readonly bandDpi: BandAccumulator;
   private readonly bandTvpi: BandAccumulator;
   private conservationMax = 0;
+  /** Per-path scratch of addPath: paid-in, distributed and payback of the four levels. */
+  private readonly levelScratch = new Float64Array(12);
   private readonly mgmtSum = new ExactSum(DOLLAR_SCALE);
   private readonly origSum = new ExactSum(DOLLAR_SCALE);
   private readonly carrySum = new ExactSum(DOLLAR_SCALE);
@@ -295,20 +297,45 @@ export class SummaryAccumulator {
     const endCash = e.cash[n];
     const cv = this.counterValues;
     cv[C_PATHS]++;
-    // Per level: paid-in, distributed and payback from the per-period vectors.
+    // Per level: paid-in, distributed and payback from the per-period vectors (one pass
+    // over the periods for the four levels; each sum accumulates in period order).
+    const lvl = this.levelScratch;
+    {
+      const adv = e.advances;
+      const calls = e.calls;
+      const proceeds = e.proceeds;
+      const dists = e.distributions;
+      const lpDists = e.lpDistributions;
+      const gpDists = e.gpDistributions;
+      const s2 = 1 - g;
+      let p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+      let b0 = Number.NaN, b1 = Number.NaN, b2 = Number.NaN, b3 = Number.NaN;
+      for (let k = 0; k <= n; k++) {
+        const c = calls[k];
+        p0 += 1 * adv[k];
+        d0 += proceeds[k];
+        p1 += 1 * c;
+        d1 += dists[k];
+        p2 += s2 * c;
+        d2 += lpDists[k];
+        p3 += g * c;
+        d3 += gpDists[k];
+        if (b0 !== b0 && p0 > 0 && d0 >= p0) b0 = k / S;
+        if (b1 !== b1 && p1 > 0 && d1 >= p1) b1 = k / S;
+        if (b2 !== b2 && p2 > 0 && d2 >= p2) b2 = k / S;
+        if (b3 !== b3 && p3 > 0 && d3 >= p3) b3 = k / S;
+      }
+      lvl[0] = p0; lvl[1] = p1; lvl[2] = p2; lvl[3] = p3;
+      lvl[4] = d0; lvl[5] = d1; lvl[6] = d2; lvl[7] = d3;
+      lvl[8] = b0; lvl[9] = b1; lvl[10] = b2; lvl[11] = b3;
+    }
     for (let l = 0; l < 4; l++) {
-      const contrib = l === 0 ? e.advances : e.calls;
-      const dist = l === 0 ? e.proceeds : l === 1 ? e.distributions : l === 2 ? e.lpDistributions : e.gpDistributions;
       const share = l < 2 ? 1 : l === 2 ? 1 - g : g;
       const navEnd = l === 0 ? 0 : share * endCash;
-      let paidIn = 0;
-      let distributed = 0;
-      let payback = Number.NaN;
-      for (let k = 0; k <= n; k++) {
-        paidIn += share * contrib[k];
-        distributed += dist[k];
-        if (payback !== payback && paidIn > 0 && distributed >= paidIn) payback = k / S;
-      }
+      const paidIn = lvl[l];
+      const distributed = lvl[4 + l];
+      const payback = lvl[8 + l];
       let irr = l === 0 ? e.grossIrr : l === 1 ? e.fundIrr : l === 2 ? e.lpIrr : e.gpIrr;
       const row = this.levelAcc[l];
       if (paidIn > 0 && irr !== irr) {
@@ -341,7 +368,11 @@ export class SummaryAccumulator {
     let peak = 0;
     let maxDd = 0;
     const invSize = 1 / this.size;
+    let mgmt = 0;
+    let carry = 0;
     for (let k = 0; k <= n; k++) {
+      mgmt += e.managementFees[k];
+      carry += e.carry[k];
       cumCalls += lpShare * e.calls[k];
       cumLp += e.lpDistributions[k];
       cumDist += e.distributions[k];
@@ -364,12 +395,6 @@ export class SummaryAccumulator {
       cv[C_ZONE + 3 * z + 1] += e.zoneDefaults[z];
       cv[C_ZONE + 3 * z + 2] += e.zoneExits[z];
       this.lossSums[z].add(e.zoneLosses[z]);
-    }
-    let mgmt = 0;
-    let carry = 0;
-    for (let k = 0; k <= n; k++) {
-      mgmt += e.managementFees[k];
-      carry += e.carry[k];
     }
     this.mgmtSum.add(mgmt);
     this.carrySum.add(carry);
