@@ -9,7 +9,8 @@
  *    simulation-service as it publishes) to the client; the gateway's RSS (idle with every
  *    socket subscribed, and peak during the run).
  * 2. `GET /api/funds?limit=10` through the gateway vs direct to fund-service (autocannon, 50
- *    connections, BENCH_DURATION s each, default 10).
+ *    connections, BENCH_DURATION s each, default 10, after 3 s of warm-up of each), with the
+ *    CPU time gateway and fund-service spend per request.
  * Run: `node --conditions=@equihome/source --import tsx apps/realtime-gateway/bench/gateway.bench.ts`
  * (from the repo root; part of `npm run bench`).
  */
@@ -82,6 +83,11 @@ class LightClient {
 const rssMiB = (pid: number) => {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+};
+/** User + system CPU time of a process so far, ms (/proc/<pid>/stat, 100 ticks/s). */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -190,14 +196,24 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1_000));
 
   const auth = { authorization: `Bearer ${analyst}` };
-  const direct = await autocannon({ url: `${fund.url}/api/funds?limit=10`, connections: 50, duration: DURATION, headers: auth });
-  const proxied = await autocannon({ url: `${gateway.url}/api/funds?limit=10`, connections: 50, duration: DURATION, headers: auth });
-  const line = (name: string, r: typeof direct) =>
-    `${name.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  /** autocannon on `url`, with the CPU time the gateway and fund-service spent per request meanwhile. */
+  const load = async (url: string) => {
+    const [g0, f0] = [cpuMs(gateway.pid), cpuMs(fund.pid)];
+    const result = await autocannon({ url: `${url}/api/funds?limit=10`, connections: 50, duration: DURATION, headers: auth });
+    const perRequest = (ms: number) => ((1000 * ms) / Math.max(1, result.requests.total)).toFixed(0);
+    return { result, cpu: `CPU per request: gateway ${perRequest(cpuMs(gateway.pid) - g0)} µs, fund-service ${perRequest(cpuMs(fund.pid) - f0)} µs` };
+  };
+  // Warm-up of both paths (JIT, connection pools), not counted: the gateway's proxy path
+  // has served nothing yet, whereas fund-service would warm up during the direct run.
+  for (const url of [fund.url, gateway.url]) await autocannon({ url: `${url}/api/funds?limit=10`, connections: 50, duration: 3, headers: auth });
+  const direct = await load(fund.url);
+  const proxied = await load(gateway.url);
+  const line = (name: string, { result: r, cpu }: typeof direct) =>
+    `${name.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}   ${cpu}`;
   console.log(`GET /api/funds?limit=10, autocannon 50 connections × ${DURATION} s:`);
   console.log(line('direct (fund-service)', direct));
   console.log(line('through the gateway', proxied));
-  console.log(`gateway / direct: ${((100 * proxied.requests.average) / direct.requests.average).toFixed(0)} %; gateway RSS after ${rssMiB(gateway.pid).toFixed(0)} MiB`);
+  console.log(`gateway / direct: ${((100 * proxied.result.requests.average) / direct.result.requests.average).toFixed(0)} %; gateway RSS after ${rssMiB(gateway.pid).toFixed(0)} MiB`);
 }
 
 const runIds: string[] = [];

@@ -1,13 +1,16 @@
+import { textFrame, type OutboundFrame } from './frame.js';
+
 /** Something that receives the frames of the channels it joined (a socket session). */
 export interface ChannelSubscriber {
-  /** A frame (UTF-8 JSON text) of `channel`; must not block: queue or drop. */
-  deliver(channel: string, frame: Buffer): void;
+  /** A frame (UTF-8 JSON text, already framed for the wire) of `channel`; must not block: queue or drop. */
+  deliver(channel: string, frame: OutboundFrame): void;
 }
 
 /**
- * Which local sockets listen to which channel. A message for a channel is serialized ONCE
- * (`JSON.stringify` + one Buffer) and the same Buffer is handed to every subscriber, which
- * queues it on its own socket: a slow socket never delays the others.
+ * Which local sockets listen to which channel. A message for a channel is serialized and
+ * framed ONCE (`JSON.stringify` + one WebSocket frame, see frame.ts) and the same bytes are
+ * handed to every subscriber, which queues them on its own socket: a slow socket never
+ * delays the others.
  */
 export class ChannelHub {
   private readonly channels = new Map<string, Set<ChannelSubscriber>>();
@@ -29,7 +32,7 @@ export class ChannelHub {
   publish(channel: string, message: object): number {
     const set = this.channels.get(channel);
     if (set === undefined || set.size === 0) return 0;
-    const frame = Buffer.from(JSON.stringify(message));
+    const frame = textFrame(JSON.stringify(message));
     for (const subscriber of set) subscriber.deliver(channel, frame);
     return set.size;
   }

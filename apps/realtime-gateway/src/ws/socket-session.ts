@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { parseChannel, WS_CLOSE, WsClientMessage, type Channel } from '@equihome/domain';
 import { roleAtLeast, type AuthUser, type TokenVerifier } from '@equihome/platform';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { WsErrorCodes, type WsErrorCode } from '../errors.js';
 import type { ChannelHub, ChannelSubscriber } from './channel-hub.js';
+import { textFrame, type OutboundFrame } from './frame.js';
 import type { PresenceBoard } from './presence.js';
 import type { SnapshotSource } from './snapshots.js';
 
@@ -32,7 +34,13 @@ export interface SessionDeps {
 }
 
 /** A channel of the session: `pending` while its snapshot is fetched (events meanwhile are kept, then sent after it). */
-type ChannelState = { state: 'pending'; buffered: Buffer[]; bytes: number } | { state: 'live' };
+type ChannelState = { state: 'pending'; buffered: OutboundFrame[]; bytes: number } | { state: 'live' };
+
+/** ws' internals the session writes through (ws 8: the TCP socket, and the sender's queued bytes — 0 unless a frame waits for deflate, which the gateway never negotiates). */
+interface WsInternals {
+  _socket?: Socket | null;
+  _sender?: { _bufferedBytes?: number } | null;
+}
 
 /** Close reasons are at most 123 bytes. */
 const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString();
@@ -45,6 +53,14 @@ function tokenExpiry(token: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Sessions holding frames for the end of this event-loop turn, written by `flushAll`. */
+const dirty: SocketSession[] = [];
+let flushScheduled = false;
+function flushAll(): void {
+  flushScheduled = false;
+  for (const session of dirty.splice(0)) session.flush();
 }
 
 /** The longest a timer may wait (setTimeout overflows past 2^31 − 1 ms). */
@@ -71,6 +87,9 @@ export class SocketSession implements ChannelSubscriber {
   /** Messages are handled in order until the socket is authenticated. */
   private authenticating: Promise<void> | null = null;
   private closed = false;
+  /** Frames accepted this event-loop turn, written together by `flush` (setImmediate). */
+  private pending: OutboundFrame[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -88,7 +107,7 @@ export class SocketSession implements ChannelSubscriber {
   }
 
   /** A frame of a channel of this session (ChannelSubscriber). */
-  deliver(channel: string, frame: Buffer): void {
+  deliver(channel: string, frame: OutboundFrame): void {
     const state = this.channels.get(channel);
     if (state === undefined) return;
     if (state.state === 'live') {
@@ -97,19 +116,22 @@ export class SocketSession implements ChannelSubscriber {
     }
     // Kept until the snapshot is sent, within the same bound as the socket's buffer.
     state.buffered.push(frame);
-    state.bytes += frame.length;
+    state.bytes += frame.wire.length;
     if (state.bytes > this.deps.limits.sendBufferBytes) this.closeSlow();
   }
 
   /** Closes the socket (idempotent). */
   close(code: number, text: string): void {
     if (this.closed) return;
+    this.flush();
     this.dispose();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason(text));
   }
 
   /** Ends the socket at once, without a closing handshake (a dead peer). */
   terminate(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
     this.dispose();
     this.ws.terminate();
   }
@@ -125,17 +147,56 @@ export class SocketSession implements ChannelSubscriber {
   }
 
   private send(message: object): void {
-    this.sendFrame(Buffer.from(JSON.stringify(message)));
+    this.sendFrame(textFrame(JSON.stringify(message)));
   }
 
-  private sendFrame(frame: Buffer): void {
+  /**
+   * Accepts a frame for the socket, or closes it (1013) when the bytes it has not taken yet
+   * (`bufferedAmount`: the TCP socket's write queue + ws' own, plus the frames accepted this
+   * turn) would pass the bound. Frames are written at the end of the event-loop turn
+   * (`setImmediate`), all of a socket's frames of that turn in ONE write, in order.
+   */
+  private sendFrame(frame: OutboundFrame): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount + frame.length > this.deps.limits.sendBufferBytes) {
+    const size = frame.wire.length;
+    if (this.ws.bufferedAmount + this.pendingBytes + size > this.deps.limits.sendBufferBytes) {
       this.closeSlow();
       return;
     }
-    this.ws.send(frame, { binary: false });
+    if (this.pending.length === 0) {
+      dirty.push(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
+    }
+    this.pending.push(frame);
+    this.pendingBytes += size;
     this.deps.metrics.sent(1);
+  }
+
+  /**
+   * Writes the frames accepted this turn. They are already framed: written as they are to
+   * the TCP socket (corked: one syscall for all of them) — the same bytes as `ws.send`
+   * would produce, in the same order, as ws writes synchronously to the same socket;
+   * through `ws.send` only if ws holds queued bytes of its own.
+   */
+  flush(): void {
+    const frames = this.pending;
+    if (frames.length === 0) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    const internals = this.ws as unknown as WsInternals;
+    const socket = internals._socket;
+    if (socket != null && socket.writable && internals._sender?._bufferedBytes === 0) {
+      if (frames.length === 1) socket.write(frames[0].wire);
+      else {
+        socket.cork();
+        for (const frame of frames) socket.write(frame.wire);
+        socket.uncork();
+      }
+    } else for (const frame of frames) this.ws.send(frame.payload, { binary: false });
   }
 
   /** The client stopped reading: 1013, queued behind what it has not read yet (the socket is destroyed after ws' close timeout). */
