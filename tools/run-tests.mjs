@@ -25,6 +25,7 @@ const run = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '-
 
 let passed = 0;
 let failed = 0;
+const failures = [];
 for (const dir of dirs) {
   const report = join(dir, '.vitest-report.json');
   if (!existsSync(report)) {
@@ -35,9 +36,25 @@ for (const dir of dirs) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
+  for (const file of r.testResults ?? []) {
+    const where = file.name.slice(root.length);
+    for (const test of file.assertionResults ?? []) {
+      if (test.status === 'failed') failures.push(`${where} > ${test.fullName}\n    ${firstLines(test.failureMessages)}`);
+    }
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) {
+      failures.push(`${where} (outside any test)\n    ${firstLines([file.message ?? ''])}`);
+    }
+  }
   // A file that failed outside any test (import error, failing hook) counts once.
   if (r.numFailedTests === 0 && (r.numFailedTestSuites > 0 || r.success === false)) failed += 1;
 }
 if (run.status !== 0 && failed === 0) failed = 1;
+// The failures again, just above the last line, so a log that keeps only its tail names them.
+if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);
+
+function firstLines(messages) {
+  const text = (messages ?? []).join('\n').replace(/\u001b\[[0-9;]*m/g, '');
+  return text.split('\n').filter((l) => l.trim()).slice(0, 6).join('\n    ');
+}
