@@ -165,7 +165,22 @@ export const SubscriptionLine = z.strictObject({
 });
 export type SubscriptionLine = z.infer<typeof SubscriptionLine>;
 
-export const Leverage = z.strictObject({ subscription_line: SubscriptionLine.optional() });
+/**
+ * NAV facility (optional; absent = none): borrowing against the open loan book at cost, used
+ * for reinvestment. At each reinvestment batch within its `term` (years from the first close)
+ * and the reinvestment period it is drawn so that the balance reaches `max_ltv` of the book
+ * (the new loans included); the balance above `max_ltv` of the book, and from the end of the
+ * draw period all of it, is repaid before any distribution. `rate` (annual, on the balance)
+ * is a fund expense. The summary reports LP net IRR with and without it (ILPA disclosure).
+ */
+export const NavFacility = z.strictObject({
+  max_ltv: z.number().gt(0).max(0.8),
+  rate: rate(0, 0.3),
+  term: z.number().gt(0).max(30),
+});
+export type NavFacility = z.infer<typeof NavFacility>;
+
+export const Leverage = z.strictObject({ subscription_line: SubscriptionLine.optional(), nav_facility: NavFacility.optional() });
 export type Leverage = z.infer<typeof Leverage>;
 
 export const CapitalCall = z.strictObject({ date: isoDate, amount: positiveAmount() });

@@ -102,6 +102,23 @@ describe('FundInput leverage (subscription line; the same ranges as libs/finance
       expect(r.success, field).toBe(false);
       expect(r.error!.issues.map((i) => i.path.join('.'))).toContain(field);
     }
-    expect(FundInput.safeParse({ ...minimal, leverage: { nav_facility: {} } }).success).toBe(false);
+    expect(FundInput.safeParse({ ...minimal, leverage: { subscription_line: { size: 1e6, rate: 0.05, tenor: 3 } } }).success).toBe(false);
+  });
+
+  it('accepts a NAV facility and rejects bad terms naming the field', () => {
+    const f = FundInput.parse({ ...minimal, leverage: { nav_facility: { max_ltv: 0.25, rate: 0.07, term: 4 } } });
+    expect(f.leverage?.nav_facility).toEqual({ max_ltv: 0.25, rate: 0.07, term: 4 });
+    for (const [nav, field] of [
+      [{}, 'leverage.nav_facility.max_ltv'],
+      [{ max_ltv: 0, rate: 0.05, term: 3 }, 'leverage.nav_facility.max_ltv'],
+      [{ max_ltv: 0.9, rate: 0.05, term: 3 }, 'leverage.nav_facility.max_ltv'],
+      [{ max_ltv: 0.2, rate: 0.5, term: 3 }, 'leverage.nav_facility.rate'],
+      [{ max_ltv: 0.2, rate: 0.05, term: 0 }, 'leverage.nav_facility.term'],
+      [{ max_ltv: 0.2, rate: 0.05, term: 3, covenant: 1 }, 'leverage.nav_facility'],
+    ] as const) {
+      const r = FundInput.safeParse({ ...minimal, leverage: { nav_facility: nav } });
+      expect(r.success, field).toBe(false);
+      expect(r.error!.issues.map((i) => i.path.join('.'))).toContain(field);
+    }
   });
 });

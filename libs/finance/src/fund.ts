@@ -150,6 +150,12 @@ export function validateFund(fund: Fund): void {
       num(sl.unused_fee, 'leverage.subscription_line.unused_fee', 0, 0.05);
       num(sl.max_days_outstanding, 'leverage.subscription_line.max_days_outstanding', 1, 3650, { int: true });
     }
+    if (lev.nav_facility !== undefined) {
+      const nf = obj(lev.nav_facility, 'leverage.nav_facility');
+      num(nf.max_ltv, 'leverage.nav_facility.max_ltv', 0, 0.8, { gt: true });
+      num(nf.rate, 'leverage.nav_facility.rate', 0, 0.3);
+      num(nf.term, 'leverage.nav_facility.term', 0, 30, { gt: true });
+    }
   }
   if (!Array.isArray(f.capital_calls)) throw new FinanceInputError('capital_calls', 'must be an array');
   let called = 0;

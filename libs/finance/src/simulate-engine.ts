@@ -91,12 +91,16 @@ export class SimulationEngine {
   private readonly linePeriods: number;
   /** Per period: draws falling due (repaid by an LP call) at that period. */
   private readonly lineDue: Float64Array;
-  /** True when the fund has a subscription line. */
+  /** NAV facility (0 max LTV = none): max LTV against the open loan book, annual rate, first period without draws. */
+  private readonly navLtv: number;
+  private readonly navRate: number;
+  private readonly navSweepStart: number;
+  /** True when the fund has leverage (a subscription line or a NAV facility). */
   get hasFacility(): boolean {
-    return this.lineSize > 0;
+    return this.lineSize > 0 || this.navLtv > 0;
   }
-  /** Whether the line is used on the current run (false for the "without facility" twin run). */
-  private lineActive = false;
+  /** Whether leverage is used on the current run (false for the "without facility" twin run). */
+  private leverageActive = false;
   private readonly carryRate: number;
   private readonly catchUp: number;
   // Per-path buffers.
@@ -158,6 +162,11 @@ export class SimulationEngine {
   readonly lineBalance: Float64Array;
   facilityCost = 0;
   facilityDraws = 0;
+  /** NAV facility on the last path: balance after each period, interest, draws, balance written off at the end. */
+  readonly navBalance: Float64Array;
+  navCost = 0;
+  navDraws = 0;
+  navShortfall = 0;
   /** LP IRR of the same path without the facility (placed like the summary's IRRs; NaN without a facility). */
   lpIrrWithoutFacility = Number.NaN;
   unfundedLoans = 0;
@@ -317,6 +326,13 @@ export class SimulationEngine {
     this.linePeriods = line === undefined ? 0 : Math.max(1, Math.round((line.max_days_outstanding / 365) * S));
     this.lineDue = new Float64Array(this.lineSize > 0 ? n + 1 : 0);
     this.lineBalance = new Float64Array(n + 1);
+    const nav = fund.leverage?.nav_facility;
+    this.navLtv = nav?.max_ltv ?? 0;
+    this.navRate = nav?.rate ?? 0;
+    // Draws at reinvestment batches k < navSweepStart (within the facility's term and the
+    // reinvestment period); from navSweepStart on, every free dollar repays it.
+    this.navSweepStart = nav === undefined ? 0 : Math.min(Math.round(nav.term * S), this.reinvestLastPeriod + 1);
+    this.navBalance = new Float64Array(n + 1);
     this.carryRate = fs.performance_fee_rate;
     // Validated (checkCatchUpRate): 0 = no catch-up tier, otherwise above the carry rate.
     this.catchUp = fs.catch_up_rate;
@@ -562,12 +578,12 @@ export class SimulationEngine {
    * distributions + cash held at the end.
    */
   runPath(seed: number, path: number): void {
-    if (this.lineSize > 0) {
+    if (this.hasFacility) {
       // The ILPA disclosure: the same path (same draws) without the facility first.
-      this.lineActive = false;
+      this.leverageActive = false;
       this.runOne(seed, path);
       this.lpIrrWithoutFacility = this.lpIrr === this.lpIrr ? this.lpIrr : this.lpFlowSum > 0 ? 3 : -1;
-      this.lineActive = true;
+      this.leverageActive = true;
     }
     this.runOne(seed, path);
   }
@@ -638,13 +654,21 @@ export class SimulationEngine {
     let offsetCredit = 0;
     let offsets = 0;
     // Subscription line: balance drawn, and its totals (costs are fund expenses).
-    const lineOn = this.lineActive;
+    const lineOn = this.leverageActive && this.lineSize > 0;
     const lineSize = this.lineSize;
     let lineBal = 0;
     let lineDraws = 0;
     let lineRepaid = 0;
     let lineCost = 0;
     if (lineOn) this.lineDue.fill(0);
+    // NAV facility: balance, totals (interest is a fund expense), balance written off.
+    const navOn = this.leverageActive && this.navLtv > 0;
+    const navLtv = this.navLtv;
+    let navBal = 0;
+    let navDrawn = 0;
+    let navRepaid = 0;
+    let navCostT = 0;
+    let navLost = 0;
     let amerAccrued = 0;
     let amerPaid = 0;
     let carryPaid = 0;
@@ -680,6 +704,12 @@ export class SimulationEngine {
           lineRepaid += due;
         }
         lineCost += lineCostK;
+      }
+      if (navOn && k > 0 && navBal > 0) {
+        // Interest over (k−1, k] on the NAV facility's balance: a fund expense.
+        const c = navBal * this.navRate * this.dt;
+        lineCostK += c;
+        navCostT += c;
       }
       // Scheduled capital calls.
       if (this.scheduledCalls !== null && !wound && this.scheduledCalls[k] > 0) {
@@ -806,8 +836,23 @@ export class SimulationEngine {
         originated++;
         this.originate(j, k, this.lExit[j]);
       }
-      // 4. Reinvestment of returned principal (quarterly batches during the reinvestment period).
-      if (k <= this.reinvestLastPeriod && k % this.reinvestEvery === 0 && pool >= this.minReinvestment && pool >= minSize) {
+      // 4. Reinvestment of returned principal (quarterly batches during the reinvestment period),
+      // topped up by a NAV facility draw to its max LTV after the batch (MODEL-NOTES).
+      let navDrawK = 0;
+      const batch = k <= this.reinvestLastPeriod && k % this.reinvestEvery === 0;
+      if (navOn && batch && k < this.navSweepStart && !wound) {
+        const b12 = k * 12;
+        const book = sa0 + sa1 + sa2 + this.dAgg[b12] + this.dAgg[b12 + 1] + this.dAgg[b12 + 2];
+        const room = (navLtv * book - navBal) / (1 - navLtv);
+        if (room >= minSize && pool + room >= reinvestThreshold) {
+          navDrawK = room;
+          navBal += room;
+          navDrawn += room;
+          pool += room;
+          cash += room;
+        }
+      }
+      if (batch && pool >= this.minReinvestment && pool >= minSize && !(navBal > 0 && k >= this.navSweepStart)) {
         while (pool >= minSize) {
           const dr = this.drawn;
           drawer.drawInto(rng, dr);
@@ -853,6 +898,14 @@ export class SimulationEngine {
           this.originate(slot, k, e);
         }
       }
+      if (navDrawK > 0 && pool > 0) {
+        // What the batch did not use goes straight back to the lender.
+        const back = pool < navDrawK ? pool : navDrawK;
+        pool -= back;
+        cash -= back;
+        navBal -= back;
+        navRepaid += back;
+      }
       if (k > this.reinvestLastPeriod) pool = 0;
       // Update open-loan aggregates to the state after period k.
       const b = k * 3;
@@ -875,6 +928,25 @@ export class SimulationEngine {
           callK += lineBal;
           lineRepaid += lineBal;
           lineBal = 0;
+        }
+      }
+      if (navOn && navBal > 0) {
+        // NAV facility repayment before any distribution: the excess over max LTV of the open
+        // book, or (from the end of the draw period, at the wind-down and at the term) all of it.
+        const book = sa0 + sa1 + sa2;
+        const due = last || wound || k >= this.navSweepStart ? navBal : navBal - navLtv * book;
+        const avail = cash - undeployed;
+        const pay = due < avail ? due : avail;
+        if (pay > 0) {
+          cash -= pay;
+          navBal -= pay;
+          navRepaid += pay;
+          if (pool > avail - pay) pool = avail - pay;
+        }
+        if ((last || wound) && navBal > 0) {
+          // Limited recourse: what the fund's assets cannot repay is the lender's loss.
+          navLost += navBal;
+          navBal = 0;
         }
       }
       if (american && this.dealHead[k] >= 0) amerAccrued += this.dealCarry(k, lpShare);
@@ -973,7 +1045,7 @@ export class SimulationEngine {
       const openValue =
         sa0 + sa1 + sa2 + r * (tYears * (sa0 + sa1 + sa2) - (sao0 + sao1 + sao2) * this.dt) + i0 * sw0 + i1 * sw1 + i2 * sw2 - sv0 - sv1 - sv2;
       const navK = cash + openValue + fcValue;
-      prevNav = navK - lineBal;
+      prevNav = navK - lineBal - navBal;
       this.calls[k] = callK;
       this.advances[k] = advK;
       this.proceeds[k] = inK;
@@ -985,8 +1057,9 @@ export class SimulationEngine {
       this.gpDistributions[k] = gpK;
       this.carry[k] = carryK;
       this.cash[k] = cash;
-      this.nav[k] = navK - lineBal;
+      this.nav[k] = navK - lineBal - navBal;
       this.lineBalance[k] = lineBal;
+      this.navBalance[k] = navBal;
       totalAdvances += advK;
       totalFundFees += feeIncK;
       totalMgmt += mgmtK;
@@ -1001,10 +1074,13 @@ export class SimulationEngine {
     // Initial loans dated at or after the term are never originated: counted as unfunded.
     this.unfundedLoans = unfunded + (this.loanCount - this.firstLoan[n]);
     this.feesPayable = payable;
-    this.facilityCost = lineCost;
+    this.facilityCost = lineCost + navCostT;
     this.facilityDraws = lineDraws;
-    const lhs = called + totalProceeds + totalFundFees + lineDraws;
-    const rhs = totalAdvances + totalMgmt + totalExpenses + totalDist + cash + lineRepaid;
+    this.navCost = navCostT;
+    this.navDraws = navDrawn;
+    this.navShortfall = navLost;
+    const lhs = called + totalProceeds + totalFundFees + lineDraws + navDrawn;
+    const rhs = totalAdvances + totalMgmt + totalExpenses + totalDist + cash + lineRepaid + navRepaid;
     this.conservationError = Math.abs(lhs - rhs) / Math.max(1, lhs);
 
     // IRRs on the per-period flow vectors (periodic, annualised as (1+r)^S − 1).
@@ -1013,7 +1089,7 @@ export class SimulationEngine {
     this.grossIrr = annualNetIrr(flow, this.proceeds, this.advances, 1, n, false, 0, S);
     this.fundIrr = annualNetIrr(flow, this.distributions, this.calls, 1, n, true, cash, S);
     this.lpIrr = annualNetIrr(flow, this.lpDistributions, this.calls, lpShare, n, true, lpShare * cash, S);
-    if (this.lineSize > 0) {
+    if (this.hasFacility) {
       let fs = 0;
       for (let k = 0; k <= n; k++) fs += flow[k];
       this.lpFlowSum = fs;

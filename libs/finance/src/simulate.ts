@@ -134,10 +134,15 @@ export interface PathLedger {
   european_net_carry: number;
   /** Year after which the fund was wound down (every asset realised; no fees afterwards), or null. */
   wound_down_at: number | null;
-  /** Subscription line (leverage.subscription_line): balance after each period (0 without one), total interest + unused fees, total draws. */
+  /** Subscription line (leverage.subscription_line): balance after each period (0 without one); cost of all leverage (line interest + unused fees + NAV facility interest); line draws. */
   facility_balance: number[];
   facility_cost: number;
   facility_draws: number;
+  /** NAV facility (leverage.nav_facility): balance after each period, interest, draws, and the balance written off at the end (0 without one). */
+  nav_facility_balance: number[];
+  nav_facility_cost: number;
+  nav_facility_draws: number;
+  nav_facility_shortfall: number;
   /** LP IRR of the same path without the facility (ILPA disclosure); null without a facility. */
   lp_irr_without_facility: number | null;
   /** Annualised IRRs; null when undefined (the summary places unsolvable ones, see MODEL-NOTES). */
@@ -190,6 +195,10 @@ export function simulatePath(
     facility_balance: arr(e.lineBalance),
     facility_cost: e.facilityCost,
     facility_draws: e.facilityDraws,
+    nav_facility_balance: arr(e.navBalance),
+    nav_facility_cost: e.navCost,
+    nav_facility_draws: e.navDraws,
+    nav_facility_shortfall: e.navShortfall,
     lp_irr_without_facility: e.hasFacility ? nn(e.lpIrrWithoutFacility) : null,
     irr: { gross: nn(e.grossIrr), fund: nn(e.fundIrr), lp: nn(e.lpIrr), gp: nn(e.gpIrr) },
   };

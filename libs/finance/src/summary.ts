@@ -159,11 +159,21 @@ export interface SimulationSummary {
   /** Paths wound down before the term (every asset realised: fees and expenses stopped). */
   wound_down_paths: number;
   /**
-   * Subscription line (ILPA disclosure), null without one: LP net IRR with the facility
-   * (= `lp.irr`) and without it (the same paths and draws, the line off), and the mean
-   * facility cost (interest + unused fees) per path, dollars.
+   * Leverage (ILPA disclosure), null without a subscription line or NAV facility: LP net IRR
+   * with the facilities (= `lp.irr`) and without them (the same paths and market draws,
+   * leverage off), the mean cost of all leverage per path (line interest + unused fees + NAV
+   * interest), and of the NAV facility alone: mean interest and draws per path, and the
+   * paths on which its balance was not repaid in full (written off at the end).
    */
-  facility: { paths: number; lp_irr_with: MetricDistribution; lp_irr_without: MetricDistribution; cost: number } | null;
+  facility: {
+    paths: number;
+    lp_irr_with: MetricDistribution;
+    lp_irr_without: MetricDistribution;
+    cost: number;
+    nav_cost: number;
+    nav_draws: number;
+    nav_shortfall_paths: number;
+  } | null;
   bands: { years: number[]; nav: Band; lp_distributions: Band; dpi: Band; tvpi: Band };
   zones: Record<Zone, ZoneSummary>;
   /** Mean number of initial loans per path not originated (commitments exhausted, or dated at/after the term). */
@@ -182,6 +192,7 @@ const COUNTER_NAMES = [
   'wound_down',
   'american',
   'facility_paths',
+  'facility.nav_shortfall',
 ];
 const C_PATHS = 0;
 const C_UNFUNDED = 1;
@@ -191,6 +202,7 @@ const C_IRR = C_ZONE + 3 * ZONE_KEYS.length;
 const C_WOUND = C_IRR + 3 * LEVELS.length;
 const C_AMERICAN = C_WOUND + 1;
 const C_FACILITY = C_AMERICAN + 1;
+const C_NAV_SHORTFALL = C_FACILITY + 1;
 /** Where an unsolvable IRR of a paying-in level is placed: −100% (loss) or the histogram cap. */
 const IRR_PLACED_LOW = -1;
 const IRR_PLACED_HIGH = 3;
@@ -244,6 +256,8 @@ export class SummaryAccumulator {
   private readonly lossSums = [new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE), new ExactSum(DOLLAR_SCALE)];
   private readonly offsetSum = new ExactSum(DOLLAR_SCALE);
   private readonly facilityCost = new ExactSum(DOLLAR_SCALE);
+  private readonly navCost = new ExactSum(DOLLAR_SCALE);
+  private readonly navDraws = new ExactSum(DOLLAR_SCALE);
   private readonly lpIrrWithout: ScalarAccumulator;
   private readonly carryPaid = new ExactSum(DOLLAR_SCALE);
   private readonly carryYears = new ExactSum(DOLLAR_SCALE);
@@ -276,6 +290,8 @@ export class SummaryAccumulator {
     ZONE_KEYS.forEach((z, i) => this.sums.set(`zone.${z}.losses`, this.lossSums[i]));
     this.sums.set('gp.management_fee_offsets', this.offsetSum);
     this.sums.set('facility.cost', this.facilityCost);
+    this.sums.set('facility.nav_cost', this.navCost);
+    this.sums.set('facility.nav_draws', this.navDraws);
     this.sums.set('carry.paid', this.carryPaid);
     this.sums.set('carry.paid_years', this.carryYears);
     this.sums.set('carry.clawback', this.clawback);
@@ -404,6 +420,9 @@ export class SummaryAccumulator {
       cv[C_FACILITY]++;
       this.lpIrrWithout.add(e.lpIrrWithoutFacility);
       this.facilityCost.add(e.facilityCost);
+      this.navCost.add(e.navCost);
+      this.navDraws.add(e.navDraws);
+      if (e.navShortfall > 0) cv[C_NAV_SHORTFALL]++;
     }
     this.carryPaid.add(e.carryPaid);
     this.carryYears.add(e.carryPaidYears);
@@ -577,6 +596,9 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
             lp_irr_with: distribution(state.scalars['lp.irr']),
             lp_irr_without: distribution(state.scalars['lp.irr_without_facility']),
             cost: exactMoments(state.sums['facility.cost'], state.counters.facility_paths).mean,
+            nav_cost: exactMoments(state.sums['facility.nav_cost'], state.counters.facility_paths).mean,
+            nav_draws: exactMoments(state.sums['facility.nav_draws'], state.counters.facility_paths).mean,
+            nav_shortfall_paths: state.counters['facility.nav_shortfall'],
           }
         : null,
     bands: {

@@ -135,9 +135,20 @@ export interface SubscriptionLine {
   max_days_outstanding: number;
 }
 
+/** NAV facility: borrowing against the open loan book, used for reinvestment (MODEL-NOTES). */
+export interface NavFacility {
+  /** Maximum balance as a share of the open loan book at cost (0 < max_ltv ≤ 0.8). */
+  max_ltv: number;
+  /** Annual interest on the balance (a fund expense). */
+  rate: number;
+  /** Years from the first close during which it may be drawn; then it is repaid from every free dollar. */
+  term: number;
+}
+
 /** Fund-level leverage (optional; absent = none). */
 export interface Leverage {
   subscription_line?: SubscriptionLine;
+  nav_facility?: NavFacility;
 }
 
 /** A fund, every model parameter filled (the output type of domain `FundInput`). */
