@@ -125,6 +125,13 @@ export const Operations = z.strictObject({
   distribution_frequency: z.enum(['monthly', 'quarterly', 'annual']).default('quarterly'),
   cash_reserve_rate: rate(0, 1).default(0),
   liquidation_discount: rate(0, 1).default(0),
+  /**
+   * Recallable distributions (optional; absent = off): principal returned during the
+   * reinvestment period is distributed to the partners instead of waiting in the fund, and
+   * may be recalled for reinvestment up to this share of commitments in total (the right
+   * ends with the reinvestment period). See libs/finance MODEL-NOTES.
+   */
+  recallable_cap_rate: rate(0, 1).optional(),
 });
 export type Operations = z.infer<typeof Operations>;
 

@@ -222,6 +222,7 @@ export function validateFund(fund: Fund): void {
   oneOf(op.distribution_frequency, 'operations.distribution_frequency', ['monthly', 'quarterly', 'annual']);
   num(op.cash_reserve_rate, 'operations.cash_reserve_rate', 0, 1);
   num(op.liquidation_discount, 'operations.liquidation_discount', 0, 1);
+  if (op.recallable_cap_rate !== undefined) num(op.recallable_cap_rate, 'operations.recallable_cap_rate', 0, 1);
 
   const sc = obj(f.scenario, 'scenario');
   oneOf(sc.name, 'scenario.name', SCENARIO_NAMES);

@@ -78,6 +78,8 @@ export class SimulationEngine {
   private readonly distributeEvery: number;
   private readonly minReinvestment: number;
   private readonly reserve: number;
+  /** Recallable distributions: total that may be recalled (cap × commitments; 0 = off). */
+  private readonly recallCap: number;
   private readonly scheduledCalls: Float64Array | null;
   private readonly hurdleFactor: number;
   /** Hurdle as a multiple of contributions (`hurdle_type: 'multiple'`), or 0 for the IRR hurdle. */
@@ -148,6 +150,9 @@ export class SimulationEngine {
   readonly cash: Float64Array;
   readonly nav: Float64Array;
   private readonly flow: Float64Array;
+  /** Recallable distributions (only with recallable_cap_rate > 0, else empty): recalls inside calls, recallable principal inside distributions. */
+  readonly recalls: Float64Array;
+  readonly recallableDistributions: Float64Array;
   // Per-path scalar outputs.
   /** Per-zone counters of the path in one buffer: loans, defaults, exits, losses (3 each). */
   private readonly zoneStats = new Float64Array(12);
@@ -304,6 +309,7 @@ export class SimulationEngine {
     this.distributeEvery = Math.max(1, Math.round((MONTHS_PER_DISTRIBUTION[ops.distribution_frequency] * S) / 12));
     this.minReinvestment = ops.min_reinvestment;
     this.reserve = ops.cash_reserve_rate * fund.size;
+    this.recallCap = (ops.recallable_cap_rate ?? 0) * fund.size;
     if (fund.capital_calls.length > 0) {
       this.scheduledCalls = new Float64Array(n + 1);
       const day0 = isoDay(`${fund.vintage_year}-01-01`, 'vintage_year');
@@ -373,6 +379,8 @@ export class SimulationEngine {
     this.cash = new Float64Array(n + 1);
     this.nav = new Float64Array(n + 1);
     this.flow = new Float64Array(n + 1);
+    this.recalls = new Float64Array(this.recallCap > 0 ? n + 1 : 0);
+    this.recallableDistributions = new Float64Array(this.recallCap > 0 ? n + 1 : 0);
   }
 
   /** Draws the correlated zone index paths and the cumulative default hazards of one path. */
@@ -640,7 +648,13 @@ export class SimulationEngine {
     let wReturned = 0;
     let wHurdle = 0;
     let wCarry = 0;
-    const commitment = size;
+    // Commitments that may still be called grow with recallable distributions (MODEL-NOTES).
+    let commitment = size;
+    const recallCap = this.recallCap;
+    let recallable = 0; // distributed principal that may still be recalled
+    let recalled = 0;
+    this.recalls.fill(0);
+    this.recallableDistributions.fill(0);
     // Wind-down: once every loan is realised (none open, no recovery pending, no initial loan
     // left to originate, no reinvestment possible) fees, expenses and calls stop.
     let live = 0;
@@ -840,6 +854,13 @@ export class SimulationEngine {
       // topped up by a NAV facility draw to its max LTV after the batch (MODEL-NOTES).
       let navDrawK = 0;
       const batch = k <= this.reinvestLastPeriod && k % this.reinvestEvery === 0;
+      // Recallable distributions join the batch's pool; only what the batch spends beyond the
+      // returned principal is recalled (below).
+      const recallOffer = batch && recallable > 0 ? recallable : 0;
+      if (recallOffer > 0) {
+        pool += recallOffer;
+        cash += recallOffer;
+      }
       if (navOn && batch && k < this.navSweepStart && !wound) {
         const b12 = k * 12;
         const book = sa0 + sa1 + sa2 + this.dAgg[b12] + this.dAgg[b12 + 1] + this.dAgg[b12 + 2];
@@ -906,7 +927,29 @@ export class SimulationEngine {
         navBal -= back;
         navRepaid += back;
       }
-      if (k > this.reinvestLastPeriod) pool = 0;
+      if (recallOffer > 0) {
+        // Spent in order: returned principal, recalled distributions, the NAV facility.
+        const unused = pool < recallOffer ? pool : recallOffer;
+        const recall = recallOffer - unused;
+        pool -= unused;
+        cash -= unused;
+        if (recall > 0) {
+          recallable -= recall;
+          recalled += recall;
+          called += recall;
+          callK += recall;
+          this.recalls[k] = recall;
+        }
+      }
+      if (k > this.reinvestLastPeriod) {
+        pool = 0;
+        if (recallable > 0) {
+          // The right to recall ends with the reinvestment period.
+          commitment -= recallable;
+          if (commitment < called + lineBal) commitment = called + lineBal;
+          recallable = 0;
+        }
+      }
       // Update open-loan aggregates to the state after period k.
       const b = k * 3;
       const dAgg = this.dAgg;
@@ -961,11 +1004,26 @@ export class SimulationEngine {
         wHurdle += hurdleOnCall * lpShare * callK;
       }
       if (last || wound || (k > 0 && k % this.distributeEvery === 0)) {
-        const keep = last || wound ? 0 : pool + undeployed + this.reserve;
+        let keep = last || wound ? 0 : pool + undeployed + this.reserve;
+        // Recallable distributions: returned principal is distributed during the reinvestment
+        // period, within what may still be recalled (cap − recalled − recallable).
+        let recallRoom = 0;
+        if (recallCap > 0 && !last && !wound && k <= this.reinvestLastPeriod && pool > 0) {
+          const room = recallCap - recalled - recallable;
+          recallRoom = room < pool ? (room > 0 ? room : 0) : pool;
+          keep -= recallRoom;
+        }
         const d = cash - keep;
         if (d > 1e-9) {
           distK = d;
           cash -= d;
+          if (recallRoom > 0) {
+            const x = recallRoom < d ? recallRoom : d;
+            pool -= x;
+            recallable += x;
+            commitment += x;
+            this.recallableDistributions[k] = x;
+          }
           // Waterfall on the LP share.
           let left = lpShare * d;
           const roc = Math.min(left, Math.max(0, wContributed - wReturned));

@@ -134,6 +134,9 @@ export interface PathLedger {
   european_net_carry: number;
   /** Year after which the fund was wound down (every asset realised; no fees afterwards), or null. */
   wound_down_at: number | null;
+  /** Recallable distributions (operations.recallable_cap_rate): recalls (inside `calls`) and recallable principal distributed (inside `distributions`), per period; zeros when off. */
+  recalls: number[];
+  recallable_distributions: number[];
   /** Subscription line (leverage.subscription_line): balance after each period (0 without one); cost of all leverage (line interest + unused fees + NAV facility interest); line draws. */
   facility_balance: number[];
   facility_cost: number;
@@ -195,6 +198,8 @@ export function simulatePath(
     facility_balance: arr(e.lineBalance),
     facility_cost: e.facilityCost,
     facility_draws: e.facilityDraws,
+    recalls: e.recalls.length > 0 ? arr(e.recalls) : new Array<number>(e.periods + 1).fill(0),
+    recallable_distributions: e.recallableDistributions.length > 0 ? arr(e.recallableDistributions) : new Array<number>(e.periods + 1).fill(0),
     nav_facility_balance: arr(e.navBalance),
     nav_facility_cost: e.navCost,
     nav_facility_draws: e.navDraws,

@@ -174,6 +174,11 @@ export interface SimulationSummary {
     nav_draws: number;
     nav_shortfall_paths: number;
   } | null;
+  /**
+   * Recallable distributions (`operations.recallable_cap_rate`), null when off: mean per
+   * path of the principal distributed as recallable and of what was recalled, dollars.
+   */
+  recallable: { paths: number; distributed: number; recalled: number } | null;
   bands: { years: number[]; nav: Band; lp_distributions: Band; dpi: Band; tvpi: Band };
   zones: Record<Zone, ZoneSummary>;
   /** Mean number of initial loans per path not originated (commitments exhausted, or dated at/after the term). */
@@ -193,6 +198,7 @@ const COUNTER_NAMES = [
   'american',
   'facility_paths',
   'facility.nav_shortfall',
+  'recallable_paths',
 ];
 const C_PATHS = 0;
 const C_UNFUNDED = 1;
@@ -203,6 +209,7 @@ const C_WOUND = C_IRR + 3 * LEVELS.length;
 const C_AMERICAN = C_WOUND + 1;
 const C_FACILITY = C_AMERICAN + 1;
 const C_NAV_SHORTFALL = C_FACILITY + 1;
+const C_RECALLABLE = C_NAV_SHORTFALL + 1;
 /** Where an unsolvable IRR of a paying-in level is placed: −100% (loss) or the histogram cap. */
 const IRR_PLACED_LOW = -1;
 const IRR_PLACED_HIGH = 3;
@@ -258,6 +265,8 @@ export class SummaryAccumulator {
   private readonly facilityCost = new ExactSum(DOLLAR_SCALE);
   private readonly navCost = new ExactSum(DOLLAR_SCALE);
   private readonly navDraws = new ExactSum(DOLLAR_SCALE);
+  private readonly recallDistributed = new ExactSum(DOLLAR_SCALE);
+  private readonly recallRecalled = new ExactSum(DOLLAR_SCALE);
   private readonly lpIrrWithout: ScalarAccumulator;
   private readonly carryPaid = new ExactSum(DOLLAR_SCALE);
   private readonly carryYears = new ExactSum(DOLLAR_SCALE);
@@ -292,6 +301,8 @@ export class SummaryAccumulator {
     this.sums.set('facility.cost', this.facilityCost);
     this.sums.set('facility.nav_cost', this.navCost);
     this.sums.set('facility.nav_draws', this.navDraws);
+    this.sums.set('recallable.distributed', this.recallDistributed);
+    this.sums.set('recallable.recalled', this.recallRecalled);
     this.sums.set('carry.paid', this.carryPaid);
     this.sums.set('carry.paid_years', this.carryYears);
     this.sums.set('carry.clawback', this.clawback);
@@ -423,6 +434,17 @@ export class SummaryAccumulator {
       this.navCost.add(e.navCost);
       this.navDraws.add(e.navDraws);
       if (e.navShortfall > 0) cv[C_NAV_SHORTFALL]++;
+    }
+    if (e.recalls.length > 0) {
+      cv[C_RECALLABLE]++;
+      let rd = 0;
+      let rr = 0;
+      for (let k = 0; k <= n; k++) {
+        rd += e.recallableDistributions[k];
+        rr += e.recalls[k];
+      }
+      this.recallDistributed.add(rd);
+      this.recallRecalled.add(rr);
     }
     this.carryPaid.add(e.carryPaid);
     this.carryYears.add(e.carryPaidYears);
@@ -599,6 +621,14 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
             nav_cost: exactMoments(state.sums['facility.nav_cost'], state.counters.facility_paths).mean,
             nav_draws: exactMoments(state.sums['facility.nav_draws'], state.counters.facility_paths).mean,
             nav_shortfall_paths: state.counters['facility.nav_shortfall'],
+          }
+        : null,
+    recallable:
+      state.counters.recallable_paths > 0
+        ? {
+            paths: state.counters.recallable_paths,
+            distributed: exactMoments(state.sums['recallable.distributed'], state.counters.recallable_paths).mean,
+            recalled: exactMoments(state.sums['recallable.recalled'], state.counters.recallable_paths).mean,
           }
         : null,
     bands: {

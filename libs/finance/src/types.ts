@@ -94,6 +94,12 @@ export interface Operations {
   distribution_frequency: 'monthly' | 'quarterly' | 'annual';
   cash_reserve_rate: number;
   liquidation_discount: number;
+  /**
+   * Recallable distributions (optional; absent or 0 = off): principal returned during the
+   * reinvestment period is distributed and may be recalled for reinvestment, up to this
+   * share of commitments in total (MODEL-NOTES).
+   */
+  recallable_cap_rate?: number;
 }
 
 export interface ScenarioShock {
