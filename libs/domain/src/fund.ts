@@ -15,6 +15,8 @@ export const FeeStructure = z.strictObject({
   management_fee_rate: rate(0, 0.1).default(0.02),
   /** LP preferred return (annual, Actual/365 compounding). */
   hurdle_rate: rate(0, 0.5).default(0.08),
+  /** Annual simple interest later-close LPs pay on their share of earlier contributions (`closes`); absent = `hurdle_rate`. */
+  equalisation_rate: rate(0, 0.3).optional(),
   /** Carried interest rate (the GP's share of profit after the hurdle). */
   performance_fee_rate: rate(0, 0.5).default(0.2),
   /** Fee on each advance, deducted from what the borrower receives. */
@@ -191,6 +193,9 @@ export const Leverage = z.strictObject({ subscription_line: SubscriptionLine.opt
 export type Leverage = z.infer<typeof Leverage>;
 
 export const CapitalCall = z.strictObject({ date: isoDate, amount: positiveAmount() });
+/** A later close: `amount` of the total `size` joins at `date` (the first close holds the rest). */
+export const FundClose = z.strictObject({ date: isoDate, amount: positiveAmount() });
+export type FundClose = z.infer<typeof FundClose>;
 export type CapitalCall = z.infer<typeof CapitalCall>;
 
 const fundFields = {
@@ -206,6 +211,14 @@ const fundFields = {
   fee_structure: FeeStructure.default(FeeStructure.parse({})),
   /** Scheduled capital calls; empty means capital is called on demand. */
   capital_calls: z.array(CapitalCall).max(1000).default([]),
+  /**
+   * Later closes (optional; absent = one close on 1 January of the vintage year). `size` is
+   * the total of all closes. Later LPs pay their share of earlier contributions plus
+   * equalisation interest (`fee_structure.equalisation_rate`, default the hurdle rate) and
+   * committed-basis fees from the first close; the summary's `closes` gives each close's LP
+   * net IRR. See libs/finance MODEL-NOTES "Multiple closes".
+   */
+  closes: z.array(FundClose).max(20).optional(),
   loan_parameters: LoanParameters.default(LoanParameters.parse({})),
   zone_parameters: ZoneParameterSet.default(ZoneParameterSet.parse({})),
   zone_correlations: ZoneCorrelations.default(ZoneCorrelations.parse({})),
@@ -221,6 +234,8 @@ type FundLike = {
   term: number;
   time_horizon?: number;
   capital_calls: { amount: number }[];
+  closes?: { date: string; amount: number }[];
+  vintage_year: number;
   loan_parameters: LoanParameters;
   scenario: Scenario;
 };
@@ -247,6 +262,20 @@ export function checkFundRules(fund: FundLike, ctx: z.RefinementCtx): void {
   if (fund.time_horizon !== undefined && fund.time_horizon < fund.term) issue(['time_horizon'], 'time_horizon must be at least the term');
   const called = fund.capital_calls.reduce((s, c) => s + c.amount, 0);
   if (called > fund.size * (1 + 1e-12)) issue(['capital_calls'], 'capital calls must not exceed the fund size');
+  if (fund.closes !== undefined && fund.closes.length > 0) {
+    const day = (d: string) => Date.parse(`${d.slice(0, 10)}T00:00:00Z`) / 86_400_000;
+    const day0 = day(`${fund.vintage_year}-01-01`);
+    let prev = day0;
+    let later = 0;
+    fund.closes.forEach((c, i) => {
+      const d = day(c.date);
+      if (d <= prev) issue(['closes', i, 'date'], i === 0 ? 'must be after the first close (1 January of the vintage year)' : 'closes must be in increasing date order');
+      else if ((d - day0) / 365 >= fund.term) issue(['closes', i, 'date'], 'must be before the end of the term');
+      prev = Math.max(prev, d);
+      later += c.amount;
+    });
+    if (!(later < fund.size)) issue(['closes'], 'later closes must leave a first close (their amounts sum below the fund size)');
+  }
   fund.scenario.shocks.forEach((s, i) => {
     if (s.to_month < s.from_month) issue(['scenario', 'shocks', i, 'to_month'], 'to_month must not be before from_month');
   });

@@ -157,6 +157,22 @@ export function validateFund(fund: Fund): void {
       num(nf.term, 'leverage.nav_facility.term', 0, 30, { gt: true });
     }
   }
+  if (f.closes !== undefined) {
+    if (!Array.isArray(f.closes)) throw new FinanceInputError('closes', 'must be an array');
+    const day0 = isoDay(`${f.vintage_year as number}-01-01`, 'vintage_year');
+    let prev = day0;
+    let later = 0;
+    (f.closes as unknown[]).forEach((c, i) => {
+      const close = obj(c, `closes.${i}`);
+      const day = isoDay(close.date, `closes.${i}.date`);
+      if (day <= prev) throw new FinanceInputError(`closes.${i}.date`, i === 0 ? 'must be after the first close (1 January of the vintage year)' : 'closes must be in increasing date order');
+      if ((day - day0) / 365 >= (f.term as number)) throw new FinanceInputError(`closes.${i}.date`, 'must be before the end of the term');
+      prev = day;
+      later += num(close.amount, `closes.${i}.amount`, 0, Number.MAX_VALUE, { gt: true });
+    });
+    if (!(later < (f.size as number))) throw new FinanceInputError('closes', 'later closes must leave a first close (their amounts sum below the fund size)');
+  }
+  if (fs.equalisation_rate !== undefined) num(fs.equalisation_rate, 'fee_structure.equalisation_rate', 0, 0.3);
   if (!Array.isArray(f.capital_calls)) throw new FinanceInputError('capital_calls', 'must be an array');
   let called = 0;
   (f.capital_calls as unknown[]).forEach((c, i) => {

@@ -1,5 +1,5 @@
 import { FinanceInputError } from './errors.js';
-import { annualNetIrr } from './path-irr.js';
+import { annualNetIrr, pathIrr } from './path-irr.js';
 import { appreciationShare, isoDay, zoneIndex } from './fund.js';
 import { LoanDrawer } from './portfolio.js';
 import { cholesky3 } from './prices.js';
@@ -78,6 +78,25 @@ export class SimulationEngine {
   private readonly distributeEvery: number;
   private readonly minReinvestment: number;
   private readonly reserve: number;
+  /**
+   * Later closes (none = empty): count, period, amount, catch-up fee of each (committed-basis
+   * fees from the first close); commitments added and catch-up fees per period; the first
+   * close's amount; the equalisation interest rate.
+   */
+  readonly closeCount: number;
+  private readonly closeK: Int32Array;
+  private readonly closeAmount: Float64Array;
+  private readonly closeFee: Float64Array;
+  private readonly closeAdd: Float64Array;
+  private readonly closeFeeAt: Float64Array;
+  private readonly firstClose: number;
+  private readonly eqRate: number;
+  /** Per path (closes only): LP IRR of each close (index 0 = the first; NaN when none), equalisation paid by each later close. */
+  readonly closeIrr: Float64Array;
+  readonly closeEqualisation: Float64Array;
+  /** Σ of each close's LP flows (its sign places an unsolvable IRR, as for the levels). */
+  readonly closeFlowSum: Float64Array;
+  private readonly cohortFlow: Float64Array;
   /** Recallable distributions: total that may be recalled (cap × commitments; 0 = off). */
   private readonly recallCap: number;
   private readonly scheduledCalls: Float64Array | null;
@@ -310,6 +329,41 @@ export class SimulationEngine {
     this.minReinvestment = ops.min_reinvestment;
     this.reserve = ops.cash_reserve_rate * fund.size;
     this.recallCap = (ops.recallable_cap_rate ?? 0) * fund.size;
+    const closes = fund.closes ?? [];
+    const C = closes.length;
+    this.closeCount = C;
+    this.closeK = new Int32Array(C);
+    this.closeAmount = new Float64Array(C);
+    this.closeFee = new Float64Array(C);
+    this.closeAdd = new Float64Array(C > 0 ? n + 1 : 0);
+    this.closeFeeAt = new Float64Array(C > 0 ? n + 1 : 0);
+    this.closeIrr = new Float64Array(C > 0 ? C + 1 : 0);
+    this.closeEqualisation = new Float64Array(C);
+    this.closeFlowSum = new Float64Array(C > 0 ? C + 1 : 0);
+    this.cohortFlow = new Float64Array(C > 0 ? n + 1 : 0);
+    let later = 0;
+    if (C > 0) {
+      const day0 = isoDay(`${fund.vintage_year}-01-01`, 'vintage_year');
+      closes.forEach((c, i) => {
+        const years = (isoDay(c.date, `closes.${i}.date`) - day0) / 365;
+        // A close joins at the start of period k ≥ 1 and takes part in that period's flows.
+        const k = Math.min(n, Math.max(1, Math.round(years * S)));
+        this.closeK[i] = k;
+        this.closeAmount[i] = c.amount;
+        this.closeAdd[k] += c.amount;
+        // Fees from the first close: committed-basis fees of periods 1 … k−1 on its amount,
+        // paid at its close (period k's own fee already counts it).
+        if (this.feeBasis === 0) {
+          let r = 0;
+          for (let j = 1; j < k; j++) r += this.feeRate[j];
+          this.closeFee[i] = c.amount * r * dt;
+          this.closeFeeAt[k] += this.closeFee[i];
+        }
+        later += c.amount;
+      });
+    }
+    this.firstClose = fund.size - later;
+    this.eqRate = fund.fee_structure.equalisation_rate ?? fund.fee_structure.hurdle_rate;
     if (fund.capital_calls.length > 0) {
       this.scheduledCalls = new Float64Array(n + 1);
       const day0 = isoDay(`${fund.vintage_year}-01-01`, 'vintage_year');
@@ -649,7 +703,9 @@ export class SimulationEngine {
     let wHurdle = 0;
     let wCarry = 0;
     // Commitments that may still be called grow with recallable distributions (MODEL-NOTES).
-    let commitment = size;
+    let commitment = this.closeCount > 0 ? this.firstClose : size;
+    // Commitments closed so far (the committed fee basis; later closes add theirs).
+    let closedSize = commitment;
     const recallCap = this.recallCap;
     let recallable = 0; // distributed principal that may still be recalled
     let recalled = 0;
@@ -698,6 +754,18 @@ export class SimulationEngine {
       let callK = 0;
       let advK = 0;
       let feeIncK = 0;
+      let catchUpK = 0;
+      if (this.closeCount > 0 && this.closeAdd[k] > 0) {
+        // Later close(s) at k: commitments grow; their catch-up fees (fees from the first
+        // close) are called from them and paid to the GP at once.
+        commitment += this.closeAdd[k];
+        closedSize += this.closeAdd[k];
+        catchUpK = this.closeFeeAt[k];
+        if (catchUpK > 0) {
+          called += catchUpK;
+          callK += catchUpK;
+        }
+      }
       // 1. Loan proceeds.
       const perPeriod = this.perPeriod;
       const inK = perPeriod[k * 4];
@@ -739,7 +807,7 @@ export class SimulationEngine {
       let mgmt = 0;
       if (k > 0 && !wound) {
         const rate = this.feeRate[k];
-        const basis = this.feeBasis === 0 ? size : this.feeBasis === 1 ? sa0 + sa1 + sa2 : prevNav;
+        const basis = this.feeBasis === 0 ? closedSize : this.feeBasis === 1 ? sa0 + sa1 + sa2 : prevNav;
         mgmt = rate * basis * this.dt;
         if (offsetCredit > 0 && mgmt > 0) {
           // Management-fee offset: GP origination fees credited so far reduce the fee.
@@ -1108,7 +1176,7 @@ export class SimulationEngine {
       this.advances[k] = advK;
       this.proceeds[k] = inK;
       this.fundFeeIncome[k] = feeIncK;
-      this.managementFees[k] = mgmtK;
+      this.managementFees[k] = mgmtK + catchUpK;
       this.expenses[k] = expK;
       this.distributions[k] = distK;
       this.lpDistributions[k] = lpK;
@@ -1120,7 +1188,7 @@ export class SimulationEngine {
       this.navBalance[k] = navBal;
       totalAdvances += advK;
       totalFundFees += feeIncK;
-      totalMgmt += mgmtK;
+      totalMgmt += mgmtK + catchUpK;
       totalExpenses += expK;
     }
     this.gpOriginationFees = gpOrig;
@@ -1153,6 +1221,71 @@ export class SimulationEngine {
       this.lpFlowSum = fs;
     }
     this.gpIrr = annualNetIrr(flow, this.gpDistributions, this.calls, g, n, true, g * cash, S);
+    if (this.closeCount > 0) this.closeIrrs(lpShare, cash);
+  }
+
+  /** Year (on the period grid) at which later close i joins. */
+  closeYear(i: number): number {
+    return this.closeK[i] / this.stepsPerYear;
+  }
+
+  /** Catch-up fee (committed-basis fees from the first close) paid by later close i. */
+  closeCatchUpFee(i: number): number {
+    return this.closeFee[i];
+  }
+
+  /**
+   * LP IRR of each close (MODEL-NOTES "Multiple closes"): a later close pays, at its period,
+   * its share a/closed of the LP net contributions before it (calls less catch-up fees, less
+   * distributions) with simple interest at the equalisation rate, floored at 0, plus its own
+   * catch-up fee; the closes already in receive it pro rata to their commitments. From its
+   * close on, each close holds a/closed of every LP flow.
+   */
+  private closeIrrs(lpShare: number, endCash: number): void {
+    const n = this.periods;
+    const C = this.closeCount;
+    const S = this.stepsPerYear;
+    const dt = this.dt;
+    const r = this.eqRate;
+    const calls = this.calls;
+    const lpD = this.lpDistributions;
+    const fee = this.closeFeeAt;
+    const eq = this.closeEqualisation;
+    // Equalisation of each later close, in order (several at one period are taken in turn).
+    let closedBefore = this.firstClose;
+    for (let i = 0; i < C; i++) {
+      const kc = this.closeK[i];
+      const a = this.closeAmount[i];
+      let past = 0;
+      for (let j = 0; j < kc; j++) past += (lpD[j] - lpShare * (calls[j] - fee[j])) * -(1 + r * (kc - j) * dt);
+      const e = past > 0 ? (past * a) / (closedBefore + a) : 0;
+      eq[i] = e;
+      closedBefore += a;
+    }
+    const flow = this.cohortFlow;
+    for (let c = 0; c <= C; c++) {
+      const a = c === 0 ? this.firstClose : this.closeAmount[c - 1];
+      const joined = c === 0 ? 0 : this.closeK[c - 1];
+      let closed = this.firstClose;
+      let next = 0; // next later close to add to `closed`
+      for (let k = 0; k <= n; k++) {
+        while (next < C && this.closeK[next] <= k) closed += this.closeAmount[next++];
+        flow[k] = k < joined ? 0 : (a / closed) * (lpD[k] - lpShare * (calls[k] - fee[k]));
+      }
+      flow[n] += (a / closed) * lpShare * endCash;
+      if (c > 0) flow[joined] -= eq[c - 1] + lpShare * this.closeFee[c - 1];
+      // Equalisation received from the closes after this one.
+      let before = this.firstClose;
+      for (let i = 0; i < C; i++) {
+        if (i >= c) flow[this.closeK[i]] += (eq[i] * a) / before;
+        before += this.closeAmount[i];
+      }
+      let total = 0;
+      for (let k = 0; k <= n; k++) total += flow[k];
+      this.closeFlowSum[c] = total;
+      const irr = pathIrr(flow, n + 1);
+      this.closeIrr[c] = irr === irr ? Math.pow(1 + irr, S) - 1 : Number.NaN;
+    }
   }
 }
 

@@ -73,7 +73,7 @@ export function simulateFund(fund: Fund, options: SimulateOptions): SimulationSu
     end = checkInt(options.path_range[1], 'path_range.1', start, paths);
   }
   const { engine, portfolio } = prepare(fund, seed, granularity, options.portfolio);
-  const acc = new SummaryAccumulator(engine.periods, engine.stepsPerYear, fund.size);
+  const acc = new SummaryAccumulator(engine.periods, engine.stepsPerYear, fund.size, engine.closeCount);
   const total = end - start;
   const onProgress = options.onProgress;
   for (let i = start; i < end; i++) {
@@ -134,6 +134,10 @@ export interface PathLedger {
   european_net_carry: number;
   /** Year after which the fund was wound down (every asset realised; no fees afterwards), or null. */
   wound_down_at: number | null;
+  /** Later closes (`closes`, in order; empty with one close): year joined, amount, equalisation paid (with interest) and catch-up fee. */
+  closes: { year: number; amount: number; equalisation: number; catch_up_fee: number }[];
+  /** LP net IRR of each close (index 0 = the first close; empty with one close); null when undefined. */
+  lp_irr_by_close: (number | null)[];
   /** Recallable distributions (operations.recallable_cap_rate): recalls (inside `calls`) and recallable principal distributed (inside `distributions`), per period; zeros when off. */
   recalls: number[];
   recallable_distributions: number[];
@@ -198,6 +202,13 @@ export function simulatePath(
     facility_balance: arr(e.lineBalance),
     facility_cost: e.facilityCost,
     facility_draws: e.facilityDraws,
+    closes: (fund.closes ?? []).map((c, i) => ({
+      year: e.closeYear(i),
+      amount: c.amount,
+      equalisation: e.closeEqualisation[i],
+      catch_up_fee: e.closeCatchUpFee(i),
+    })),
+    lp_irr_by_close: Array.from(e.closeIrr, nn),
     recalls: e.recalls.length > 0 ? arr(e.recalls) : new Array<number>(e.periods + 1).fill(0),
     recallable_distributions: e.recallableDistributions.length > 0 ? arr(e.recallableDistributions) : new Array<number>(e.periods + 1).fill(0),
     nav_facility_balance: arr(e.navBalance),

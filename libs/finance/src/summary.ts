@@ -175,6 +175,12 @@ export interface SimulationSummary {
     nav_shortfall_paths: number;
   } | null;
   /**
+   * Multiple closes (`closes`), null with one close: the LP net IRR of each close (index 0 =
+   * the first close; an unsolvable IRR placed as for the levels), and the mean equalisation
+   * (with interest) and catch-up fee paid by each later close, dollars per path.
+   */
+  closes: { lp_irr_by_close: MetricDistribution[]; equalisation: number[]; catch_up_fees: number[] } | null;
+  /**
    * Recallable distributions (`operations.recallable_cap_rate`), null when off: mean per
    * path of the principal distributed as recallable and of what was recalled, dollars.
    */
@@ -275,11 +281,31 @@ export class SummaryAccumulator {
   private readonly euCarryYears = new ExactSum(DOLLAR_SCALE);
   private readonly euClawback = new ExactSum(DOLLAR_SCALE);
 
+  private readonly closeIrr: ScalarAccumulator[] = [];
+  private readonly closeEq: ExactSum[] = [];
+  private readonly closeFees: ExactSum[] = [];
+
   constructor(
     private readonly periods: number,
     private readonly stepsPerYear: number,
     private readonly size: number,
+    closes = 0,
   ) {
+    if (closes > 0) {
+      for (let c = 0; c <= closes; c++) {
+        const acc = scalarFor('irr', stepsPerYear, periods);
+        this.closeIrr.push(acc);
+        this.scalars.set(`closes.lp_irr.${c}`, acc);
+      }
+      for (let i = 0; i < closes; i++) {
+        const eq = new ExactSum(DOLLAR_SCALE);
+        const fee = new ExactSum(DOLLAR_SCALE);
+        this.closeEq.push(eq);
+        this.closeFees.push(fee);
+        this.sums.set(`closes.equalisation.${i}`, eq);
+        this.sums.set(`closes.catch_up_fee.${i}`, fee);
+      }
+    }
     for (const level of LEVELS) {
       const row: ScalarAccumulator[] = [];
       for (const m of LEVEL_METRICS) {
@@ -435,6 +461,14 @@ export class SummaryAccumulator {
       this.navDraws.add(e.navDraws);
       if (e.navShortfall > 0) cv[C_NAV_SHORTFALL]++;
     }
+    for (let c = 0; c < this.closeIrr.length; c++) {
+      const irr = e.closeIrr[c];
+      this.closeIrr[c].add(irr === irr ? irr : e.closeFlowSum[c] > 0 ? IRR_PLACED_HIGH : IRR_PLACED_LOW);
+    }
+    for (let i = 0; i < this.closeEq.length; i++) {
+      this.closeEq[i].add(e.closeEqualisation[i]);
+      this.closeFees[i].add(e.closeCatchUpFee(i));
+    }
     if (e.recalls.length > 0) {
       cv[C_RECALLABLE]++;
       let rd = 0;
@@ -484,6 +518,19 @@ const PCTS = [
   ['p95', 0.95],
   ['p99', 0.99],
 ] as const;
+
+function closesSummary(state: SummaryState, paths: number): SimulationSummary['closes'] {
+  const irrs: MetricDistribution[] = [];
+  for (let c = 0; state.scalars[`closes.lp_irr.${c}`] !== undefined; c++) irrs.push(distribution(state.scalars[`closes.lp_irr.${c}`]));
+  if (irrs.length === 0) return null;
+  const mean = (key: string) => (paths > 0 ? exactMoments(state.sums[key], paths).mean : 0);
+  const later = irrs.length - 1;
+  return {
+    lp_irr_by_close: irrs,
+    equalisation: Array.from({ length: later }, (_, i) => mean(`closes.equalisation.${i}`)),
+    catch_up_fees: Array.from({ length: later }, (_, i) => mean(`closes.catch_up_fee.${i}`)),
+  };
+}
 
 function distribution(s: ScalarState): MetricDistribution {
   const out = { mean: null, sd: null, count: s.count, missing: s.missing, min: null, max: null } as MetricDistribution;
@@ -623,6 +670,7 @@ export function finalizeSummary(state: SummaryState, meta: SummaryMeta): Simulat
             nav_shortfall_paths: state.counters['facility.nav_shortfall'],
           }
         : null,
+    closes: closesSummary(state, paths),
     recallable:
       state.counters.recallable_paths > 0
         ? {

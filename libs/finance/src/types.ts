@@ -12,6 +12,11 @@ export const ZONES: readonly Zone[] = ['green', 'orange', 'red'];
 export interface FeeStructure {
   management_fee_rate: number;
   hurdle_rate: number;
+  /**
+   * Annual simple interest later-close LPs pay on their share of earlier contributions
+   * (`closes`); absent = `hurdle_rate`.
+   */
+  equalisation_rate?: number;
   /** Carried interest rate. */
   performance_fee_rate: number;
   origination_fee_rate: number;
@@ -121,6 +126,12 @@ export interface Scenario {
   shocks: ScenarioShock[];
 }
 
+export interface FundClose {
+  /** ISO date, after the first close (1 January of the vintage year) and before the term. */
+  date: string;
+  amount: number;
+}
+
 export interface CapitalCall {
   /** ISO date (`2026-01-31`) or date-time. */
   date: string;
@@ -173,6 +184,11 @@ export interface Fund {
   time_horizon?: number;
   fee_structure: FeeStructure;
   capital_calls: CapitalCall[];
+  /**
+   * Later closes (optional; absent or empty = one close): each adds `amount` of the total
+   * `size` at `date`; the first close holds the rest. Equalisation in MODEL-NOTES.
+   */
+  closes?: FundClose[];
   loan_parameters: LoanParameters;
   zone_parameters: ZoneParameterSet;
   zone_correlations: ZoneCorrelations;

@@ -79,6 +79,7 @@ describe('survivorship: every path is in the IRR percentiles', () => {
         gpOriginationFees: 0,
         feeOffsets: 0,
         hasFacility: false,
+        recalls: new Float64Array(0),
         unfundedLoans: 0,
         conservationError: 0,
         windDownPeriod: -1,
