@@ -268,6 +268,37 @@ describe('overrides and the portfolio of a run', () => {
     expect(snapshot!.fee_structure).toMatchObject({ hurdle_rate: 0.06, performance_fee_rate: 0.2 });
   });
 
+  it('reaches the fund terms of engine 2 through overrides: NAV facility, recallable distributions and a later close, each reported in the summary', async () => {
+    const fund = t.fakes.addFund();
+    const overrides = {
+      leverage: { nav_facility: { max_ltv: 0.25, rate: 0.07, term: 4 } },
+      operations: { recallable_cap_rate: 0.2 },
+      closes: [{ date: '2026-07-01', amount: 30_000_000 }],
+      fee_structure: { equalisation_rate: 0.06 },
+    };
+    const run = await t.waitForEnd((await t.submit({ fund_id: fund.id, paths: 300, seed: 8, granularity: 'quarterly', overrides })).id);
+    expect(run.state).toBe('completed');
+    expect(run.summary).toEqual(await t.reference(run.id));
+    const summary = run.summary as unknown as {
+      facility: { paths: number; nav_draws: number; lp_irr_without: { count: number } };
+      recallable: { paths: number };
+      closes: { lp_irr_by_close: { count: number }[]; equalisation: number[] };
+    };
+    expect(summary.facility.paths).toBe(300);
+    expect(summary.facility.nav_draws).toBeGreaterThan(0);
+    expect(summary.facility.lp_irr_without.count).toBe(300);
+    expect(summary.recallable.paths).toBe(300);
+    expect(summary.closes.lp_irr_by_close.map((d) => d.count)).toEqual([300, 300]);
+    expect(summary.closes.equalisation[0]).toBeGreaterThan(0);
+    // A bad new term is a 400 naming it, and nothing is enqueued.
+    const bad = await post({ fund_id: fund.id, overrides: { leverage: { nav_facility: { max_ltv: 0.95, rate: 0.07, term: 4 } } } });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('overrides.leverage.nav_facility.max_ltv');
+    const late = await post({ fund_id: fund.id, overrides: { closes: [{ date: '2025-12-01', amount: 1 }] } });
+    expect(late.statusCode, late.body).toBe(400);
+    expect(JSON.stringify(late.json())).toContain('overrides.closes.0.date');
+  });
+
   it("uses the fund's most recent portfolio announced by portfolio-service, else one generated from the seed", async () => {
     const fund = t.fakes.addFund();
     const generated = await t.submit({ fund_id: fund.id, paths: 200, seed: 9, granularity: 'yearly' });
