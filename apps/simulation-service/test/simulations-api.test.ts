@@ -276,9 +276,10 @@ describe('overrides and the portfolio of a run', () => {
       closes: [{ date: '2026-07-01', amount: 30_000_000 }],
       fee_structure: { equalisation_rate: 0.06 },
     };
-    const run = await t.waitForEnd((await t.submit({ fund_id: fund.id, paths: 300, seed: 8, granularity: 'quarterly', overrides })).id);
+    const accepted = await t.submit({ fund_id: fund.id, paths: 300, seed: 8, granularity: 'quarterly', overrides });
+    const run = await t.waitForEnd(accepted.id);
     expect(run.state).toBe('completed');
-    expect(run.summary).toEqual(await t.reference(run.id));
+    expect(run.summary).toEqual(await t.reference(accepted.id));
     const summary = run.summary as unknown as {
       facility: { paths: number; nav_draws: number; lp_irr_without: { count: number } };
       recallable: { paths: number };
