@@ -342,8 +342,9 @@ export class SimulationEngine {
     this.closeFlowSum = new Float64Array(C > 0 ? C + 1 : 0);
     this.cohortFlow = new Float64Array(C > 0 ? n + 1 : 0);
     let later = 0;
+    // Dates count from the first close, 1 January of the vintage year.
+    const day0 = isoDay(`${fund.vintage_year}-01-01`, 'vintage_year');
     if (C > 0) {
-      const day0 = isoDay(`${fund.vintage_year}-01-01`, 'vintage_year');
       closes.forEach((c, i) => {
         const years = (isoDay(c.date, `closes.${i}.date`) - day0) / 365;
         // A close joins at the start of period k ≥ 1 and takes part in that period's flows.
@@ -366,7 +367,6 @@ export class SimulationEngine {
     this.eqRate = fund.fee_structure.equalisation_rate ?? fund.fee_structure.hurdle_rate;
     if (fund.capital_calls.length > 0) {
       this.scheduledCalls = new Float64Array(n + 1);
-      const day0 = isoDay(`${fund.vintage_year}-01-01`, 'vintage_year');
       fund.capital_calls.forEach((c, i) => {
         const years = (isoDay(c.date, `capital_calls.${i}.date`) - day0) / 365;
         const k = Math.min(n, Math.max(0, Math.round(years * S)));
