@@ -31,6 +31,14 @@ export const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })],
   error: 'must be an existing calendar date YYYY-MM-DD or an ISO date-time with offset',
 });
 
+/**
+ * The day number (days since 1970-01-01) of an `isoDate` as libs/finance counts it
+ * (`isoDay`): a calendar date is that day, a date-time the UTC day of its instant.
+ */
+export function isoDayNumber(date: string): number {
+  return Math.floor(Date.parse(date.length === 10 ? `${date}T00:00:00Z` : date) / 86_400_000);
+}
+
 /** Server-assigned document fields. */
 export const documentMeta = {
   id: z.string().min(1),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { documentMeta, isoDate, positiveAmount, rate, readOnlyMeta, text, zoneNames } from './common.js';
+import { documentMeta, isoDate, isoDayNumber, positiveAmount, rate, readOnlyMeta, text, zoneNames } from './common.js';
 
 /**
  * The Fund model: the seed's JSON field names, extended with every parameter of the
@@ -193,10 +193,11 @@ export const Leverage = z.strictObject({ subscription_line: SubscriptionLine.opt
 export type Leverage = z.infer<typeof Leverage>;
 
 export const CapitalCall = z.strictObject({ date: isoDate, amount: positiveAmount() });
+export type CapitalCall = z.infer<typeof CapitalCall>;
+
 /** A later close: `amount` of the total `size` joins at `date` (the first close holds the rest). */
 export const FundClose = z.strictObject({ date: isoDate, amount: positiveAmount() });
 export type FundClose = z.infer<typeof FundClose>;
-export type CapitalCall = z.infer<typeof CapitalCall>;
 
 const fundFields = {
   name: text().trim().min(1).max(200),
@@ -263,12 +264,12 @@ export function checkFundRules(fund: FundLike, ctx: z.RefinementCtx): void {
   const called = fund.capital_calls.reduce((s, c) => s + c.amount, 0);
   if (called > fund.size * (1 + 1e-12)) issue(['capital_calls'], 'capital calls must not exceed the fund size');
   if (fund.closes !== undefined && fund.closes.length > 0) {
-    const day = (d: string) => Date.parse(`${d.slice(0, 10)}T00:00:00Z`) / 86_400_000;
-    const day0 = day(`${fund.vintage_year}-01-01`);
+    // Days counted as the engine counts them, so that the schema and the engine agree.
+    const day0 = isoDayNumber(`${fund.vintage_year}-01-01`);
     let prev = day0;
     let later = 0;
     fund.closes.forEach((c, i) => {
-      const d = day(c.date);
+      const d = isoDayNumber(c.date);
       if (d <= prev) issue(['closes', i, 'date'], i === 0 ? 'must be after the first close (1 January of the vintage year)' : 'closes must be in increasing date order');
       else if ((d - day0) / 365 >= fund.term) issue(['closes', i, 'date'], 'must be before the end of the term');
       prev = Math.max(prev, d);

@@ -122,3 +122,15 @@ describe('FundInput leverage (subscription line; the same ranges as libs/finance
     }
   });
 });
+
+describe('FundInput closes', () => {
+  it('counts a date-time by the UTC day of its instant, as the engine does', () => {
+    const v = minimal.vintage_year;
+    const closes = (date: string) => FundInput.safeParse({ ...minimal, closes: [{ date, amount: 1_000 }] });
+    expect(closes(`${v}-03-01`).success).toBe(true);
+    expect(closes(`${v}-01-01T20:00:00-05:00`).success).toBe(true); // 2 January, 01:00 UTC
+    const early = closes(`${v}-01-02T01:00:00+05:00`); // 1 January, 20:00 UTC: the first close's day
+    expect(early.success).toBe(false);
+    expect(early.error!.issues.map((i) => i.path.join('.'))).toContain('closes.0.date');
+  });
+});
