@@ -755,6 +755,12 @@ export class SimulationEngine {
       let advK = 0;
       let feeIncK = 0;
       let catchUpK = 0;
+      if (recallable > 0 && k > this.reinvestLastPeriod) {
+        // The right to recall ends with the reinvestment period: nothing of it is called after.
+        commitment -= recallable;
+        if (commitment < called + lineBal) commitment = called + lineBal;
+        recallable = 0;
+      }
       if (this.closeCount > 0 && this.closeAdd[k] > 0) {
         // Later close(s) at k: commitments grow; their catch-up fees (fees from the first
         // close) are called from them and paid to the GP at once.
@@ -1009,15 +1015,7 @@ export class SimulationEngine {
           this.recalls[k] = recall;
         }
       }
-      if (k > this.reinvestLastPeriod) {
-        pool = 0;
-        if (recallable > 0) {
-          // The right to recall ends with the reinvestment period.
-          commitment -= recallable;
-          if (commitment < called + lineBal) commitment = called + lineBal;
-          recallable = 0;
-        }
-      }
+      if (k > this.reinvestLastPeriod) pool = 0;
       // Update open-loan aggregates to the state after period k.
       const b = k * 3;
       const dAgg = this.dAgg;

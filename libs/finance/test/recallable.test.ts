@@ -84,6 +84,30 @@ describe('recallable distributions', () => {
     expect(l.distributions[2]).toBeCloseTo(payoff(100_000, 2) - 20_000, 6);
   });
 
+  it('restores the unfunded commitments by what it distributes, until the reinvestment period ends', () => {
+    // Commitments fully called at year 0 (loans of 500,000 + 100,000 + 400,000). Year 1: the
+    // 100,000 loan returns; its gain and 9,873 of its principal pay the fee, and the other
+    // 90,127 is distributed as recallable (nothing is ever reinvested: min_reinvestment is
+    // out of reach). The fees of years 2 and 3 are called against the restored commitments;
+    // in year 4 the right has ended and the fee stays unpaid until the year-5 proceeds.
+    const f = fund(0.2);
+    f.operations.min_reinvestment = 10_000_000;
+    const big = oneLoanPortfolio().loans[0];
+    const p: Portfolio = { ...oneLoanPortfolio(), loans: [big, { ...big, id: 'L2', loan_amount: 100_000, property_value: 200_000, exit_year: 1 }, { ...big, id: 'L3', loan_amount: 400_000, property_value: 800_000 }] };
+    const l = simulatePath(f, { seed: 1, path: 0, granularity: 'yearly', portfolio: p });
+    const restored = 100_000 - (20_000 - (payoff(100_000, 1) - 100_000));
+    expect(l.calls[0]).toBeCloseTo(1_000_000, 6);
+    expect(l.recallable_distributions[1]).toBeCloseTo(restored, 6);
+    expect(l.calls[2]).toBeCloseTo(20_000, 6);
+    expect(l.calls[3]).toBeCloseTo(20_000, 6);
+    expect(l.calls[4]).toBe(0);
+    expect(l.management_fees[4]).toBe(0);
+    expect(l.management_fees[5]).toBeCloseTo(40_000, 6);
+    expect(l.conservation_error).toBeLessThan(1e-12);
+    const off = simulatePath(fund(), { seed: 1, path: 0, granularity: 'yearly', portfolio: p });
+    expect(off.calls.slice(1)).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('summary on the default fund: shards merge exactly; conservation and TVPI ⇔ IRR hold on every path', () => {
     const f = exampleFund();
     f.operations.recallable_cap_rate = 0.2;
